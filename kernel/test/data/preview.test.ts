@@ -1,0 +1,38 @@
+import * as arrow from 'apache-arrow';
+import { renderTablePreview } from '../../src/data/preview';
+
+describe('renderTablePreview', () => {
+  const table = new arrow.Table({
+    name: arrow.vectorFromArray(['<script>alert(1)</script>', null, 'x'.repeat(200)], new arrow.Utf8()),
+    n: arrow.vectorFromArray([1n, 2n ** 62n, null], new arrow.Int64()),
+    day: arrow.vectorFromArray([new Date('2024-03-01'), null, null], new arrow.DateDay()),
+  });
+
+  it('shows the schema with logical types, the row count and the first rows', () => {
+    const { 'text/plain': text } = renderTablePreview(table, { maxRows: 2 });
+    expect(text.split('\n')[0]).toBe('3 rows × 3 columns (first 2 of 3 rows)');
+    expect(text).toMatch(/name\s+n\s+day/);
+    expect(text).toMatch(/string\s+int64\s+date/);
+    expect(text).toContain('4611686018427387904');
+    expect(text).toContain('2024-03-01');
+    expect(text.split('\n')).toHaveLength(5);
+  });
+
+  it('escapes every value as HTML and shows nulls as null', () => {
+    const html = renderTablePreview(table)['text/html'];
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('<i>null</i>');
+  });
+
+  it('truncates long strings', () => {
+    const text = renderTablePreview(table)['text/plain'];
+    expect(text).not.toContain('x'.repeat(100));
+    expect(text).toContain('x'.repeat(79) + '…');
+  });
+
+  it('escapes column names too', () => {
+    const html = renderTablePreview(new arrow.Table({ '<b>': arrow.vectorFromArray([1]) }))['text/html'];
+    expect(html).toContain('&lt;b&gt;');
+  });
+});
