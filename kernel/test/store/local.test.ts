@@ -1,0 +1,128 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { LocalStore } from '../../src/store/local';
+import { openStore } from '../../src/store/open';
+import { temporaryKeyFor } from '../../src/store/store';
+
+let root: string;
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'flowbook-store-'));
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+const text = (bytes: Uint8Array) => Buffer.from(bytes).toString('utf8');
+
+describe('LocalStore', () => {
+  it('writes, reads, streams, lists and removes values under nested keys', async () => {
+    const store = new LocalStore(root);
+    await store.write('nodes/cars/abc/manifest.json', Buffer.from('{"rows":3}'));
+    async function* chunks() {
+      yield Buffer.from('数据,');
+      yield Buffer.from('1200');
+    }
+    await store.write('nodes/cars/abc/data.csv', chunks());
+    expect(text(await store.read('nodes/cars/abc/manifest.json'))).toBe('{"rows":3}');
+    const streamed: Buffer[] = [];
+    for await (const chunk of store.readStream('nodes/cars/abc/data.csv')) streamed.push(Buffer.from(chunk));
+    expect(Buffer.concat(streamed).toString()).toBe('数据,1200');
+    expect((await store.list('nodes/cars/abc')).map((e) => [e.name, e.kind, e.size])).toEqual([
+      ['data.csv', 'file', 11],
+      ['manifest.json', 'file', 10],
+    ]);
+    expect(await store.list('nodes/none')).toEqual([]);
+    await store.remove('nodes/cars');
+    expect(await store.exists('nodes/cars/abc/data.csv')).toBe(false);
+  });
+
+  it('names the key and the path it looked for when a value is missing', async () => {
+    const store = new LocalStore(root);
+    await expect(store.read('models/x/model.json')).rejects.toMatchObject({ kind: 'StoreKeyMissing', message: expect.stringContaining(join(root, 'models/x/model.json')) });
+    await expect((async () => { for await (const _ of store.readStream('nope')) void _; })()).rejects.toMatchObject({ kind: 'StoreKeyMissing' });
+  });
+
+  it('refuses keys that leave the store', () => {
+    const store = new LocalStore(root);
+    expect(() => store.localPath('../etc/passwd')).toThrow(/leaves the store/);
+    expect(() => store.localPath('/etc/passwd')).toThrow(/leaves the store/);
+  });
+
+  it('publishes a folder written under a temporary key, replacing an older one whole', async () => {
+    const store = new LocalStore(root);
+    const first = temporaryKeyFor('nodes/a/f1');
+    await store.write(`${first}/data.parquet`, Buffer.from('old'));
+    expect(await store.list('nodes/a')).toEqual([]); // unfinished outputs are invisible
+    await store.publish(first, 'nodes/a/f1');
+    const second = temporaryKeyFor('nodes/a/f1');
+    await store.write(`${second}/data.parquet`, Buffer.from('new'));
+    await store.write(`${second}/manifest.json`, Buffer.from('{}'));
+    await store.publish(second, 'nodes/a/f1');
+    expect(text(await store.read('nodes/a/f1/data.parquet'))).toBe('new');
+    expect((await store.list('nodes/a/f1')).map((e) => e.name)).toEqual(['data.parquet', 'manifest.json']);
+    expect(readdirSync(join(root, 'nodes/a'))).toEqual(['f1']);
+  });
+
+  it('a writer SIGKILLed mid-write leaves the previous value, or nothing, never a part', async () => {
+    const store = new LocalStore(root);
+    await store.write('nodes/big/value.bin', Buffer.from('previous'));
+    await killWriterMidway(root, 'nodes/big/value.bin');
+    await killWriterMidway(root, 'nodes/fresh/value.bin');
+    expect(text(await store.read('nodes/big/value.bin'))).toBe('previous');
+    expect(await store.exists('nodes/fresh/value.bin')).toBe(false);
+    expect((await store.list('nodes/big')).map((e) => e.name)).toEqual(['value.bin']);
+    expect(await store.list('nodes/fresh')).toEqual([]);
+  });
+});
+
+describe('openStore', () => {
+  const saved = process.env.FLOWBOOK_STORE;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.FLOWBOOK_STORE;
+    else process.env.FLOWBOOK_STORE = saved;
+  });
+
+  it('defaults to .flowbook beside the notebook, then FLOWBOOK_STORE, then the given URI', () => {
+    delete process.env.FLOWBOOK_STORE;
+    expect((openStore(undefined, root) as LocalStore).root).toBe(join(root, '.flowbook'));
+    process.env.FLOWBOOK_STORE = join(root, 'shared');
+    expect((openStore(undefined, root) as LocalStore).root).toBe(join(root, 'shared'));
+    expect((openStore('cache', root) as LocalStore).root).toBe(join(root, 'cache'));
+    expect((openStore(`file://${root}/x`, '/elsewhere') as LocalStore).root).toBe(join(root, 'x'));
+  });
+
+  it('opens hdfs:// stores lazily and refuses unknown schemes', () => {
+    const hdfs = openStore('hdfs://namenode:9870/warehouse', root);
+    expect(hdfs.uri).toBe('hdfs://namenode:9870/warehouse');
+    expect(hdfs.localPath('x')).toBeUndefined();
+    expect(() => openStore('s3://bucket/x', root)).toThrow(/no store backend/);
+  });
+});
+
+/** Starts a child process that streams a large value into the store slowly, and SIGKILLs it once bytes are on disk. */
+async function killWriterMidway(storeRoot: string, key: string): Promise<void> {
+  const hook = join(storeRoot, '..', `swc-hook-${process.pid}.js`);
+  writeFileSync(
+    hook,
+    `const swc = require(${JSON.stringify(require.resolve('@swc/core'))}); const fs = require('fs');
+     require.extensions['.ts'] = (m, f) => m._compile(swc.transformSync(fs.readFileSync(f, 'utf8'), { filename: f, jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }).code, f);`,
+  );
+  const script = `
+    const { LocalStore } = require(${JSON.stringify(resolve(__dirname, '../../src/store/local.ts'))});
+    async function* slow() {
+      for (let i = 0; i < 400; i++) {
+        yield Buffer.alloc(64 * 1024, i % 256);
+        if (i === 3) process.stdout.write('started\\n');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
+    new LocalStore(${JSON.stringify(storeRoot)}).write(${JSON.stringify(key)}, slow());`;
+  const child = spawn(process.execPath, ['-r', hook, '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((done, fail) => {
+    child.stdout.on('data', (d: Buffer) => {
+      if (d.toString().includes('started')) child.kill('SIGKILL');
+    });
+    child.on('exit', (_code, signal) => (signal === 'SIGKILL' ? done() : fail(new Error(`writer exited without being killed (${signal})`))));
+  });
+  rmSync(hook, { force: true });
+}
