@@ -1,0 +1,76 @@
+import type { NodeKindSchema } from '@flowbook/protocol';
+import { groupData, groupSchema, validateData } from '../../src/form/schema-form';
+
+export const DNN_CLASSIFIER: NodeKindSchema = {
+  kind: 'dnn_classifier',
+  title: 'DNN classification',
+  schema: {
+    type: 'object',
+    required: ['target', 'features'],
+    properties: {
+      target: { type: 'string', title: 'Target column', 'x-flowbook-column': 'one' },
+      features: { type: 'array', title: 'Feature columns', items: { type: 'string' }, 'x-flowbook-column': 'many' },
+      preprocessing: {
+        type: 'object',
+        properties: { standardize: { type: 'string', enum: ['none', 'zscore', 'minmax'], default: 'zscore' } }
+      },
+      network: {
+        type: 'object',
+        properties: {
+          hidden_units: { type: 'array', items: { type: 'integer', minimum: 1 }, default: [64, 32] },
+          activation: { type: 'string', enum: ['relu', 'tanh', 'sigmoid'], default: 'relu' }
+        }
+      },
+      training: {
+        type: 'object',
+        properties: {
+          epochs: { type: 'integer', minimum: 1, default: 100 },
+          learning_rate: { type: 'number', exclusiveMinimum: 0, default: 0.001 }
+        }
+      }
+    }
+  },
+  groups: [
+    { id: 'data', title: 'Data', properties: ['target', 'features'] },
+    { id: 'preprocessing', title: 'Preprocessing', properties: ['preprocessing'] },
+    { id: 'network', title: 'Network', properties: ['network'] },
+    { id: 'training', title: 'Training', properties: ['training'] }
+  ]
+};
+
+const COLUMNS = [
+  { name: 'sepalLength', type: 'float64' },
+  { name: 'petalWidth', type: 'float64' },
+  { name: 'species', type: 'utf8' }
+];
+
+describe('schema form', () => {
+  it('turns column pickers into choices of the upstream columns', () => {
+    const schema = groupSchema(DNN_CLASSIFIER, DNN_CLASSIFIER.groups[0], COLUMNS) as any;
+    expect(schema.properties.target.enum).toEqual(['sepalLength', 'petalWidth', 'species']);
+    expect(schema.properties.features.items.enum).toEqual(['sepalLength', 'petalWidth', 'species']);
+    expect(schema.properties.features.uniqueItems).toBe(true);
+    expect(schema.required).toEqual(['target', 'features']);
+  });
+
+  it('leaves column fields free text while the upstream columns are unknown', () => {
+    const schema = groupSchema(DNN_CLASSIFIER, DNN_CLASSIFIER.groups[0], null) as any;
+    expect(schema.properties.target.enum).toBeUndefined();
+  });
+
+  it('gives each group only its own properties and data', () => {
+    const schema = groupSchema(DNN_CLASSIFIER, DNN_CLASSIFIER.groups[3], COLUMNS) as any;
+    expect(Object.keys(schema.properties)).toEqual(['training']);
+    expect(groupData({ target: 'species', training: { epochs: 5 } }, DNN_CLASSIFIER.groups[3])).toEqual({ training: { epochs: 5 } });
+  });
+
+  it('flags invalid values at their YAML path', () => {
+    const errors = validateData(DNN_CLASSIFIER, {
+      target: 'species',
+      features: ['petalWidth'],
+      training: { epochs: 0, learning_rate: 0.01 }
+    });
+    expect(errors.map(e => e.path)).toEqual(['training.epochs']);
+    expect(validateData(DNN_CLASSIFIER, { target: 'species', features: ['petalWidth'] })).toEqual([]);
+  });
+});
