@@ -175,7 +175,7 @@ export async function startWebHdfsServer(options: WebHdfsServerOptions = {}): Pr
   }
 
   async function handleDataNode(req: IncomingMessage, res: ServerResponse, request: RecordedRequest) {
-    const { hdfsPath } = decodeTarget(request.rawUrl);
+    const { hdfsPath, rawPath } = decodeTarget(request.rawUrl);
     const params = request.params;
     if (!params.has('namenoderpcaddress')) throw failures.badArgument('namenoderpcaddress is not specified.');
     const token = params.get('delegation');
@@ -193,7 +193,7 @@ export async function startWebHdfsServer(options: WebHdfsServerOptions = {}): Pr
       await namespace.mkdirs(parentOf(hdfsPath));
       await receiveBody(req, request, namespace.diskPath(hdfsPath), 'w');
       await behaviour.beforeCreated?.(hdfsPath);
-      res.writeHead(201, { Location: `hdfs://localhost:8020${hdfsPath}`, 'Content-Length': 0 });
+      res.writeHead(201, { Location: `hdfs://localhost:8020${rawPath}`, 'Content-Length': 0 });
       return res.end();
     }
     if (request.method === 'POST' && request.op === 'APPEND') {
