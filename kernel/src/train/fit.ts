@@ -1,0 +1,252 @@
+import * as tf from '@tensorflow/tfjs';
+import { FlowbookError } from '../errors';
+import type { Head } from './network';
+import type { EarlyStoppingParams, Optimizer } from './params/groups';
+import { SeededRandom, shuffledIndices } from './random';
+
+/** Samples as flat Float32 arrays; `x` holds n × product(sampleShape) values, `y` n × yWidth. */
+export interface FitSamples {
+  x: Float32Array;
+  y: Float32Array;
+  /** Per-sample loss weight (class weights), or undefined for all 1. */
+  weights?: Float32Array;
+  count: number;
+}
+
+export interface FitOptions {
+  sampleShape: number[];
+  yWidth: number;
+  head: Head;
+  optimizer: Optimizer;
+  learningRate: number;
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  earlyStopping: EarlyStoppingParams;
+  /** Regression MAE is reported in the target's units: the target's scale (1 when unscaled). */
+  targetScale?: number;
+  /** Backend name, echoed in progress events. */
+  backend: string;
+  onProgress?: (event: ProgressEvent) => void;
+  /** Polled between batches; true ends training after the current batch, keeping the best weights. */
+  stopRequested?: () => boolean;
+}
+
+/** A live report: per epoch with losses, and between epochs at most every `BATCH_EVENT_MS` without any sync. */
+export interface ProgressEvent {
+  type: 'epoch' | 'batch';
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  /** Set on epoch events: training loss and metric, and the validation ones when there is a validation split. */
+  loss?: number;
+  metric?: number;
+  valLoss?: number;
+  valMetric?: number;
+  metricName: 'accuracy' | 'mae';
+  elapsedMs: number;
+  etaMs: number;
+  backend: string;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  loss: number;
+  metric: number;
+  valLoss?: number;
+  valMetric?: number;
+}
+
+export interface FitResult {
+  history: EpochRecord[];
+  epochsRun: number;
+  /** Epoch (1-based) whose weights the model holds at the end. */
+  keptEpoch: number;
+  stoppedEarly: boolean;
+  stoppedOnRequest: boolean;
+}
+
+const BATCH_EVENT_MS = 500;
+const YIELD_MS = 50;
+
+/**
+ * The training loop. Per-batch tensors live inside one `tidy` (via `minimize`), so the tensor count
+ * stays flat (T5); the epoch's loss and metric accumulate on the backend and are read once per epoch,
+ * so there is no per-batch sync. The first non-finite loss stops training (T1).
+ */
+export async function fitModel(model: tf.LayersModel, train: FitSamples, validation: FitSamples | undefined, options: FitOptions): Promise<FitResult> {
+  const random = new SeededRandom(options.seed ^ 0x5bd1e995);
+  const optimizer = makeOptimizer(options.optimizer, options.learningRate);
+  const xs = tf.tensor(train.x, [train.count, ...options.sampleShape]);
+  const ys = tf.tensor2d(train.y, [train.count, options.yWidth]);
+  const ws = train.weights ? tf.tensor1d(train.weights) : undefined;
+  const batches = Math.ceil(train.count / options.batchSize);
+  const monitorValidation = options.earlyStopping.monitor === 'val_loss' && validation !== undefined && validation.count > 0;
+  const history: EpochRecord[] = [];
+  let best: { value: number; epoch: number; weights?: tf.Tensor[] } = { value: Infinity, epoch: 0 };
+  let waited = 0;
+  let stoppedEarly = false;
+  let stoppedOnRequest = false;
+  const started = Date.now();
+  let lastEvent = started;
+  let lastYield = started;
+  try {
+    for (let epoch = 1; epoch <= options.epochs && !stoppedOnRequest; epoch++) {
+      const order = tf.tensor1d(shuffledIndices(train.count, random), 'int32');
+      let lossSum: tf.Scalar = tf.scalar(0);
+      let metricSum: tf.Scalar = tf.scalar(0);
+      let seen = 0;
+      for (let b = 0; b < batches; b++) {
+        const start = b * options.batchSize;
+        const size = Math.min(options.batchSize, train.count - start);
+        let batchMetric: tf.Scalar | undefined;
+        const batchLoss = optimizer.minimize(() => {
+          const idx = order.slice(start, size);
+          const yTrue = tf.gather(ys, idx);
+          const yPred = model.apply(tf.gather(xs, idx), { training: true }) as tf.Tensor;
+          batchMetric = tf.keep(metricSum.add(batchMetricSum(options.head, yTrue, yPred)) as tf.Scalar);
+          const loss = meanLoss(options.head, yTrue, yPred, ws ? tf.gather(ws, idx) : undefined);
+          return model.calculateLosses().reduce<tf.Scalar>((total, r) => total.add(r), loss);
+        }, true)!;
+        const nextLoss = tf.tidy(() => lossSum.add(batchLoss.mul(size)) as tf.Scalar);
+        tf.dispose([lossSum, batchLoss, metricSum]);
+        lossSum = nextLoss;
+        metricSum = batchMetric!;
+        seen += size;
+        const now = Date.now();
+        if (options.onProgress && now - lastEvent >= BATCH_EVENT_MS && b + 1 < batches) {
+          lastEvent = now;
+          options.onProgress(progress(options, 'batch', epoch, b + 1, batches, started, now));
+        }
+        if (now - lastYield >= YIELD_MS) {
+          // Lets IPC messages (a stop request) arrive while a long epoch runs.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          lastYield = Date.now();
+        }
+        if (options.stopRequested?.()) {
+          stoppedOnRequest = true;
+          if (b + 1 < batches) break;
+        }
+      }
+      order.dispose();
+      const [lossTotal, metricTotal] = await Promise.all([lossSum.data(), metricSum.data()]);
+      tf.dispose([lossSum, metricSum]);
+      const loss = lossTotal[0] / seen;
+      if (!Number.isFinite(loss)) {
+        throw new FlowbookError(
+          'LossNotFinite',
+          `loss became ${Number.isNaN(loss) ? 'NaN' : 'infinite'} at epoch ${epoch}; inputs not scaled? learning rate too high?`,
+          `set preprocessing.standardize to zscore, lower training.learning_rate (now ${options.learningRate}), or remove extreme values; no model was saved`,
+          { epoch, learningRate: options.learningRate },
+        );
+      }
+      const record: EpochRecord = { epoch, loss, metric: metricTotal[0] * metricUnit(options) / seen };
+      if (validation && validation.count > 0) Object.assign(record, await evaluate(model, validation, options));
+      history.push(record);
+      const now = Date.now();
+      lastEvent = now;
+      options.onProgress?.({
+        ...progress(options, 'epoch', epoch, batches, batches, started, now),
+        loss: record.loss, metric: record.metric, valLoss: record.valLoss, valMetric: record.valMetric,
+      });
+      const monitored = monitorValidation ? record.valLoss! : record.loss;
+      if (monitored < best.value - options.earlyStopping.min_delta) {
+        tf.dispose(best.weights ?? []);
+        best = { value: monitored, epoch, weights: options.earlyStopping.restore_best ? model.getWeights().map((w) => tf.keep(w.clone())) : undefined };
+        waited = 0;
+      } else if (options.earlyStopping.enabled && ++waited > options.earlyStopping.patience) {
+        stoppedEarly = true;
+        break;
+      }
+    }
+    const endedEarly = stoppedEarly || stoppedOnRequest;
+    let keptEpoch = history.length;
+    if (endedEarly && best.weights) {
+      model.setWeights(best.weights);
+      keptEpoch = best.epoch;
+    }
+    return { history, epochsRun: history.length, keptEpoch, stoppedEarly, stoppedOnRequest };
+  } finally {
+    tf.dispose([xs, ys, ...(ws ? [ws] : []), ...(best.weights ?? [])]);
+    optimizer.dispose();
+  }
+}
+
+function progress(options: FitOptions, type: ProgressEvent['type'], epoch: number, batch: number, batches: number, started: number, now: number): ProgressEvent {
+  const done = (epoch - 1) * batches + batch;
+  const total = options.epochs * batches;
+  const elapsedMs = now - started;
+  return {
+    type, epoch, epochs: options.epochs, batch, batches,
+    metricName: options.head.kind === 'regression' ? 'mae' : 'accuracy',
+    elapsedMs, etaMs: done > 0 ? Math.round((elapsedMs / done) * (total - done)) : 0,
+    backend: options.backend,
+  };
+}
+
+export function makeOptimizer(name: Optimizer, learningRate: number): tf.Optimizer {
+  switch (name) {
+    case 'sgd': return tf.train.sgd(learningRate);
+    case 'momentum': return tf.train.momentum(learningRate, 0.9);
+    case 'adam': return tf.train.adam(learningRate);
+    case 'adamax': return tf.train.adamax(learningRate);
+    case 'rmsprop': return tf.train.rmsprop(learningRate);
+    case 'adagrad': return tf.train.adagrad(learningRate);
+    case 'adadelta': return tf.train.adadelta(learningRate);
+  }
+}
+
+const EPSILON = 1e-7;
+
+/** Per-sample losses of a batch: cross-entropy for classes, squared error for numbers. */
+function sampleLosses(head: Head, yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor1D {
+  return tf.tidy(() => {
+    if (head.kind === 'regression') return tf.sum(tf.square(tf.sub(yPred, yTrue)), 1) as tf.Tensor1D;
+    const p = tf.clipByValue(yPred, EPSILON, 1 - EPSILON);
+    if (head.kind === 'softmax') return tf.neg(tf.sum(tf.mul(yTrue, tf.log(p)), 1)) as tf.Tensor1D;
+    const both = tf.add(tf.mul(yTrue, tf.log(p)), tf.mul(tf.sub(1, yTrue), tf.log(tf.sub(1, p))));
+    return tf.neg(tf.mean(both, 1)) as tf.Tensor1D;
+  });
+}
+
+function meanLoss(head: Head, yTrue: tf.Tensor, yPred: tf.Tensor, weights?: tf.Tensor): tf.Scalar {
+  const losses = sampleLosses(head, yTrue, yPred);
+  return (weights ? tf.mean(tf.mul(losses, weights)) : tf.mean(losses)) as tf.Scalar;
+}
+
+/** Sum over the batch of the metric: correct predictions (classes) or absolute error (numbers, scaled units). */
+function batchMetricSum(head: Head, yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => {
+    if (head.kind === 'regression') return tf.sum(tf.abs(tf.sub(yPred, yTrue))) as tf.Scalar;
+    if (yPred.shape[1] === 1) return tf.sum(tf.equal(tf.greaterEqual(yPred, 0.5), tf.greaterEqual(yTrue, 0.5))) as tf.Scalar;
+    return tf.sum(tf.equal(tf.argMax(yPred, 1), tf.argMax(yTrue, 1))) as tf.Scalar;
+  });
+}
+
+function metricUnit(options: FitOptions): number {
+  return options.head.kind === 'regression' ? (options.targetScale ?? 1) : 1;
+}
+
+/** Validation loss and metric in batches, read back with one sync. */
+async function evaluate(model: tf.LayersModel, samples: FitSamples, options: FitOptions): Promise<{ valLoss: number; valMetric: number }> {
+  const size = Math.max(options.batchSize, 256);
+  let lossSum: tf.Scalar = tf.scalar(0);
+  let metricSum: tf.Scalar = tf.scalar(0);
+  const width = options.sampleShape.reduce((a, b) => a * b, 1);
+  for (let start = 0; start < samples.count; start += size) {
+    const n = Math.min(size, samples.count - start);
+    const [nextLoss, nextMetric] = tf.tidy(() => {
+      const x = tf.tensor(samples.x.subarray(start * width, (start + n) * width), [n, ...options.sampleShape]);
+      const yTrue = tf.tensor2d(samples.y.subarray(start * options.yWidth, (start + n) * options.yWidth), [n, options.yWidth]);
+      const yPred = model.apply(x, { training: false }) as tf.Tensor;
+      return [lossSum.add(tf.sum(sampleLosses(options.head, yTrue, yPred))), metricSum.add(batchMetricSum(options.head, yTrue, yPred))] as tf.Scalar[];
+    });
+    tf.dispose([lossSum, metricSum]);
+    lossSum = nextLoss;
+    metricSum = nextMetric;
+  }
+  const [loss, metric] = await Promise.all([lossSum.data(), metricSum.data()]);
+  tf.dispose([lossSum, metricSum]);
+  return { valLoss: loss[0] / samples.count, valMetric: (metric[0] * metricUnit(options)) / samples.count };
+}
