@@ -1,0 +1,149 @@
+import { CommManager } from './comms';
+import type { ExecutionCounter, Handler, KernelServices } from './handler';
+import { abortedExecuteRequest, executeRequest } from './handlers/execute';
+import { commClose, commInfoRequest, commMsg, commOpen } from './handlers/comms';
+import { historyRequest } from './handlers/history';
+import { completeRequest, inspectRequest, isCompleteRequest } from './handlers/introspection';
+import { kernelInfoRequest } from './handlers/kernel-info';
+import { shutdownRequest } from './handlers/shutdown';
+import type { History } from './history';
+import type { Interpreter } from './interpreter';
+import type { Channel, JsonObject, Message } from './messages';
+import { Messenger } from './messenger';
+import { StdinBroker } from './stdin';
+import type { Transport } from './transport';
+
+/** msg_type → handler; one place that says which requests the kernel understands. */
+const HANDLERS: Readonly<Record<string, Handler>> = {
+  kernel_info_request: kernelInfoRequest,
+  execute_request: executeRequest,
+  complete_request: completeRequest,
+  inspect_request: inspectRequest,
+  is_complete_request: isCompleteRequest,
+  history_request: historyRequest,
+  comm_info_request: commInfoRequest,
+  comm_open: commOpen,
+  comm_msg: commMsg,
+  comm_close: commClose,
+  shutdown_request: shutdownRequest,
+};
+
+export interface KernelCoreOptions {
+  transport: Transport & {
+    /** Resolves once every message the transport received before the call has reached `receive`. */
+    drain(): Promise<void>;
+  };
+  interpreter: Interpreter;
+  history: History;
+  kernelInfo: JsonObject;
+  /** The Messenger's session id; the wire worker signs its own replies under the same one. */
+  session?: string;
+  /** Ends the process after the interpreter has shut down; tests record the call instead. */
+  exit(restart: boolean): void;
+  log?(line: string): void;
+}
+
+/**
+ * The protocol core: shell requests run one at a time in arrival order, control and stdin are handled
+ * as they come, and every request is wrapped in busy/idle with itself as parent.
+ */
+export class KernelCore {
+  readonly messenger: Messenger;
+  readonly comms: CommManager;
+  private readonly services: KernelServices;
+  private readonly shellQueue: Message[] = [];
+  private processing = false;
+  private aborting = false;
+  private shuttingDown: Promise<void> | null = null;
+
+  constructor(private readonly options: KernelCoreOptions) {
+    this.messenger = new Messenger(options.transport, options.session);
+    this.comms = new CommManager(this.messenger);
+    const executions: ExecutionCounter = { count: 0 };
+    const log = options.log ?? ((line: string) => process.stderr.write(`[flowbook] ${line}\n`));
+    this.services = {
+      messenger: this.messenger,
+      interpreter: options.interpreter,
+      history: options.history,
+      comms: this.comms,
+      stdin: new StdinBroker(this.messenger),
+      kernelInfo: options.kernelInfo,
+      executions,
+      abortQueuedExecutions: () => {
+        this.aborting = true;
+      },
+      shutdown: (restart) => this.shutdown(restart),
+      log,
+    };
+  }
+
+  get executionCount(): number {
+    return this.services.executions.count;
+  }
+
+  receive(channel: Channel, message: Message): void {
+    switch (channel) {
+      case 'stdin':
+        if (message.header.msg_type === 'input_reply') this.services.stdin.answer(message);
+        return;
+      case 'control':
+        void this.dispatch(channel, message);
+        return;
+      case 'shell':
+        this.shellQueue.push(message);
+        void this.processShell();
+        return;
+      case 'iopub':
+        return;
+    }
+  }
+
+  /** Frees the interpreter once, then exits; a second request waits for the first. */
+  shutdown(restart: boolean): Promise<void> {
+    this.shuttingDown ??= (async () => {
+      try {
+        await this.options.interpreter.shutdown(restart);
+      } catch (error) {
+        this.services.log(`interpreter shutdown failed: ${(error as Error).message}`);
+      }
+      this.options.exit(restart);
+    })();
+    return this.shuttingDown;
+  }
+
+  private async processShell(): Promise<void> {
+    if (this.processing) return;
+    this.processing = true;
+    try {
+      for (;;) {
+        let next = this.shellQueue.shift();
+        if (!next && this.aborting) {
+          // Requests sent before the error may still be in flight inside the transport: take them in
+          // (and abort them) before accepting new work again.
+          await this.options.transport.drain();
+          next = this.shellQueue.shift();
+          if (!next) this.aborting = false;
+        }
+        if (!next) break;
+        await this.dispatch('shell', next);
+      }
+    } finally {
+      this.processing = false;
+    }
+  }
+
+  private async dispatch(channel: Channel, request: Message): Promise<void> {
+    const msgType = request.header.msg_type;
+    const handler =
+      msgType === 'execute_request' && this.aborting ? abortedExecuteRequest : HANDLERS[msgType];
+    this.messenger.status(request.header, 'busy');
+    try {
+      if (handler) await handler(request, channel, this.services);
+      else this.services.log(`ignored unknown ${channel} message type ${JSON.stringify(msgType)}`);
+    } catch (error) {
+      this.services.log(`${msgType} failed: ${(error as Error).stack ?? String(error)}`);
+    } finally {
+      this.messenger.status(request.header, 'idle');
+    }
+  }
+}

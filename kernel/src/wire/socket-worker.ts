@@ -1,0 +1,131 @@
+/**
+ * The kernel's sockets, in a worker thread of their own: heartbeat, control's kernel_info, interrupt and
+ * shutdown keep answering while user code blocks the main thread (`while (true) {}`). Everything else
+ * is decoded, verified and passed to the main thread; what the main thread sends is signed here.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import * as zmq from 'zeromq';
+import type { Channel, Message } from '../core/messages';
+import { Messenger } from '../core/messenger';
+import { endpoint } from './connection';
+import type { SocketName } from './connection';
+import { decodeFrames, encodeMessage } from './frames';
+import { SerialSender } from './serial-sender';
+import { createSigner } from './signer';
+import type { FromSocketWorker, SocketWorkerData, ToSocketWorker } from './worker-protocol';
+
+/** How long the main thread gets to shut down before the process is ended hard (a stuck sync loop). */
+const SHUTDOWN_GRACE_MS = 3000;
+
+const port = parentPort!;
+const { connection, session, kernelInfo, interruptFlag } = workerData as SocketWorkerData;
+const signer = createSigner(connection.signatureScheme, connection.key);
+const log = (line: string): void => void process.stderr.write(`[flowbook] ${line}\n`);
+const post = (message: FromSocketWorker): void => port.postMessage(message);
+
+const shell = new zmq.Router();
+const control = new zmq.Router();
+const stdin = new zmq.Router();
+const iopub = new zmq.Publisher();
+const heartbeat = new zmq.Reply();
+
+const senders: Record<Channel, SerialSender> = {
+  shell: new SerialSender(shell, (e) => log(`shell send failed: ${e.message}`)),
+  control: new SerialSender(control, (e) => log(`control send failed: ${e.message}`)),
+  stdin: new SerialSender(stdin, (e) => log(`stdin send failed: ${e.message}`)),
+  iopub: new SerialSender(iopub, (e) => log(`iopub send failed: ${e.message}`)),
+};
+
+function send(channel: Channel, message: Message): Promise<void> {
+  return senders[channel].send(encodeMessage(message, signer));
+}
+
+const messenger = new Messenger({ send: (channel, message) => void send(channel, message) }, session);
+
+async function receive(socket: zmq.Router, channel: Channel): Promise<void> {
+  for await (const frames of socket) {
+    const decoded = decodeFrames(frames, signer);
+    if (!decoded.ok) {
+      log(`dropped a ${channel} message: ${decoded.reason}`);
+      continue;
+    }
+    if (channel === 'control' && answerOnControl(decoded.message)) continue;
+    post({ kind: 'received', channel, message: decoded.message });
+  }
+}
+
+/** The control requests this thread answers itself; returns false for those the core handles. */
+function answerOnControl(request: Message): boolean {
+  switch (request.header.msg_type) {
+    case 'kernel_info_request':
+      aroundBusy(request, () => messenger.reply('control', request, 'kernel_info_reply', kernelInfo));
+      return true;
+    case 'interrupt_request':
+      aroundBusy(request, () => messenger.reply('control', request, 'interrupt_reply', { status: 'ok' }));
+      interrupt();
+      return true;
+    case 'shutdown_request': {
+      const restart = request.content.restart === true;
+      aroundBusy(request, () => messenger.reply('control', request, 'shutdown_reply', { status: 'ok', restart }));
+      void Promise.all([senders.control.flushed(), senders.iopub.flushed()]).then(() => post({ kind: 'shutdown', restart }));
+      setTimeout(() => {
+        log(`the main thread did not shut down within ${SHUTDOWN_GRACE_MS} ms; ending the process`);
+        process.kill(process.pid, 'SIGKILL');
+      }, SHUTDOWN_GRACE_MS);
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+function aroundBusy(request: Message, answer: () => void): void {
+  messenger.status(request.header, 'busy');
+  answer();
+  messenger.status(request.header, 'idle');
+}
+
+/** The runtime checks the flag to tell an interrupt from other SIGINTs; the signal breaks sync loops. */
+function interrupt(): void {
+  Atomics.store(interruptFlag, 0, 1);
+  process.kill(process.pid, 'SIGINT');
+}
+
+async function echoHeartbeat(): Promise<void> {
+  for await (const frames of heartbeat) await heartbeat.send(frames);
+}
+
+port.on('message', (message: ToSocketWorker) => {
+  switch (message.kind) {
+    case 'send':
+      void send(message.channel, message.message);
+      return;
+    case 'drain':
+      // Frames the sockets already hold are read on the next turns of this loop; answer after them.
+      setImmediate(() => setImmediate(() => post({ kind: 'drained', token: message.token })));
+      return;
+    case 'flush':
+      void Promise.all(Object.values(senders).map((sender) => sender.flushed())).then(() =>
+        post({ kind: 'flushed', token: message.token }),
+      );
+      return;
+  }
+});
+
+async function start(): Promise<void> {
+  const sockets: [SocketName, zmq.Socket & { bind(address: string): Promise<void> }][] = [
+    ['shell', shell],
+    ['control', control],
+    ['stdin', stdin],
+    ['iopub', iopub],
+    ['hb', heartbeat],
+  ];
+  await Promise.all(sockets.map(([name, socket]) => socket.bind(endpoint(connection, name))));
+  post({ kind: 'ready' });
+  await Promise.all([receive(shell, 'shell'), receive(control, 'control'), receive(stdin, 'stdin'), echoHeartbeat()]);
+}
+
+start().catch((error: Error) => {
+  log(`sockets failed: ${error.stack ?? error.message}`);
+  process.exit(1);
+});

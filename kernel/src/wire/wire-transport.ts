@@ -1,0 +1,76 @@
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Channel, Message } from '../core/messages';
+import type { Transport } from '../core/transport';
+import type { FromSocketWorker, SocketWorkerData, ToSocketWorker } from './worker-protocol';
+
+export interface WireTransportEvents {
+  receive(channel: Channel, message: Message): void;
+  /** A shutdown_request arrived on control (already answered by the worker). */
+  shutdown(restart: boolean): void;
+}
+
+/** The main thread's side of the socket worker: the core's Transport over postMessage. */
+export class WireTransport implements Transport {
+  private nextToken = 0;
+  private readonly waiting = new Map<number, () => void>();
+
+  private constructor(private readonly worker: Worker) {}
+
+  /** Starts the socket worker; resolves once every socket is bound. */
+  static start(data: SocketWorkerData, events: WireTransportEvents): Promise<WireTransport> {
+    const worker = new Worker(join(__dirname, 'socket-worker.js'), { workerData: data });
+    const transport = new WireTransport(worker);
+    return new Promise((resolve, reject) => {
+      worker.on('message', (message: FromSocketWorker) => {
+        switch (message.kind) {
+          case 'ready':
+            resolve(transport);
+            return;
+          case 'received':
+            events.receive(message.channel, message.message);
+            return;
+          case 'drained':
+          case 'flushed':
+            transport.waiting.get(message.token)?.();
+            transport.waiting.delete(message.token);
+            return;
+          case 'shutdown':
+            events.shutdown(message.restart);
+            return;
+        }
+      });
+      worker.on('error', reject);
+      worker.on('exit', (code) => {
+        process.stderr.write(`[flowbook] the socket worker stopped (exit code ${code}); the kernel cannot continue\n`);
+        process.exit(1);
+      });
+    });
+  }
+
+  send(channel: Channel, message: Message): void {
+    this.post({ kind: 'send', channel, message });
+  }
+
+  /** Resolves once every message the worker received before now has been passed to `receive`. */
+  drain(): Promise<void> {
+    return this.roundTrip('drain');
+  }
+
+  /** Resolves once everything sent so far has been handed to ZeroMQ (before the process exits). */
+  flush(): Promise<void> {
+    return this.roundTrip('flush');
+  }
+
+  private roundTrip(kind: 'drain' | 'flush'): Promise<void> {
+    const token = this.nextToken++;
+    return new Promise((resolve) => {
+      this.waiting.set(token, resolve);
+      this.post({ kind, token });
+    });
+  }
+
+  private post(message: ToSocketWorker): void {
+    this.worker.postMessage(message);
+  }
+}
