@@ -167,11 +167,11 @@ export class WebHdfsClient {
       try {
         res = await send(this.url(address, path, op, params), method, undefined, this.idleTimeoutMs);
       } catch (e) {
-        if (e instanceof ConnectionFailure) {
+        if (e instanceof ConnectionFailure && !e.afterConnect) {
           reasons.push(`${address} could not be reached (${e.code})`);
           continue;
         }
-        throw e;
+        throw e instanceof ConnectionFailure ? transferBroken('NameNode', e, op, path) : e;
       }
       const status = res.statusCode ?? 0;
       if ((status >= 200 && status < 300) || status === 307) {
@@ -225,7 +225,9 @@ export class WebHdfsClient {
     try {
       res = await send(url, method, body, this.idleTimeoutMs);
     } catch (e) {
-      if (e instanceof ConnectionFailure) throw dataNodeUnreachable(namedAddress, url.host, e.code, op, path);
+      if (e instanceof ConnectionFailure) {
+        throw e.afterConnect ? transferBroken('DataNode', e, op, path) : dataNodeUnreachable(namedAddress, url.host, e.code, op, path);
+      }
       throw e;
     }
     if (res.statusCode !== success) throw await failureFrom(res, op, path, `the DataNode at ${url.host}`);
@@ -294,6 +296,16 @@ function dataNodeUnreachable(named: string, tried: string, code: string, op: str
     `HDFS ${op} ${path}: cannot reach the DataNode ${named}${mapped} that the NameNode redirected to (${code})`,
     `clusters in containers or behind NAT name DataNodes by internal addresses; map this one to an address you can reach with ${DATANODE_MAP_SETTING}="${named}=REACHABLE_HOST:PORT" (or the dataNodeMap option)`,
     { dataNode: named, tried, code, op, path },
+  );
+}
+
+function transferBroken(node: 'NameNode' | 'DataNode', failure: ConnectionFailure, op: string, path: string): FlowbookError {
+  const stalled = failure.code === 'ETIMEDOUT';
+  return new FlowbookError(
+    'HdfsTransferBroken',
+    `HDFS ${op} ${path}: the ${node} at ${failure.address} ${stalled ? 'stopped answering' : 'closed the connection'} before finishing (${failure.code})`,
+    `retry; if it repeats, check the ${node} log (a restart, a full disk or a quota)`,
+    { node, address: failure.address, code: failure.code, op, path },
   );
 }
 

@@ -53,8 +53,16 @@ export class WebHdfsStore implements Store {
     return Buffer.concat(chunks);
   }
 
-  readStream(key: string): AsyncIterable<Uint8Array> {
-    return this.client.open(this.pathOf(key));
+  async *readStream(key: string): AsyncIterable<Uint8Array> {
+    const path = this.pathOf(key);
+    try {
+      yield* this.client.open(path);
+    } catch (e) {
+      if (e instanceof WebHdfsRemoteError && e.exception === 'FileNotFoundException') {
+        throw new FlowbookError('StoreKeyMissing', `nothing is stored at \`${key}\` (looked for ${path} on HDFS)`, 'run the node that produces it first', { key, path });
+      }
+      throw e;
+    }
   }
 
   async write(key: string, data: Uint8Array | AsyncIterable<Uint8Array>): Promise<void> {
@@ -132,11 +140,14 @@ export class WebHdfsStore implements Store {
     await this.client.delete(aside, { recursive: true });
   }
 
-  localPath(): string | undefined {
+  localPath(_key: string): string | undefined {
     return undefined;
   }
 
   private pathOf(key: string): string {
+    if (key.split('/').some((segment) => segment === '..' || segment === '.')) {
+      throw new FlowbookError('BadStoreKey', `store key \`${key}\` leaves the store`, 'use a relative key without `..`', { key });
+    }
     return joinHdfsPath(this.base, key);
   }
 

@@ -2,11 +2,13 @@ import { request, type IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
-/** The connection itself failed (refused, unknown host, reset, idle too long): no HTTP answer came. */
+/** The connection failed (refused, unknown host, reset, idle too long) before an HTTP answer came. */
 export class ConnectionFailure extends Error {
   constructor(
     readonly address: string,
     readonly code: string,
+    /** False: the address could not be reached. True: it was reached, and the connection broke off later. */
+    readonly afterConnect: boolean,
     cause: unknown,
   ) {
     super(`${address}: ${code}`, { cause });
@@ -24,16 +26,19 @@ export function send(url: URL, method: string, body: AsyncIterable<Uint8Array> |
   const address = url.host;
   return new Promise((resolve, reject) => {
     const req = request(url, { method, headers: body ? { 'Content-Type': 'application/octet-stream' } : {} });
+    let connected = false;
+    req.once('socket', (socket) => {
+      if (socket.connecting) socket.once('connect', () => (connected = true));
+      else connected = true;
+    });
+    const failure = (e: NodeJS.ErrnoException) =>
+      e.code && connectionCodes.has(e.code) ? new ConnectionFailure(address, e.code, connected, e) : e;
     req.setTimeout(idleTimeoutMs, () => req.destroy(Object.assign(new Error('idle timeout'), { code: 'ETIMEDOUT' })));
     req.once('response', resolve);
-    req.once('error', (e: NodeJS.ErrnoException) => {
-      reject(e.code && connectionCodes.has(e.code) ? new ConnectionFailure(address, e.code, e) : e);
-    });
+    req.once('error', (e: NodeJS.ErrnoException) => reject(failure(e)));
     if (body) {
       // pipeline destroys `req` on a failing body, so the caller sees the body's own error.
-      pipeline(Readable.from(body, { objectMode: false }), req).catch((e: NodeJS.ErrnoException) => {
-        reject(e.code && connectionCodes.has(e.code) ? new ConnectionFailure(address, e.code, e) : e);
-      });
+      pipeline(Readable.from(body, { objectMode: false }), req).catch((e: NodeJS.ErrnoException) => reject(failure(e)));
     } else {
       req.end();
     }
