@@ -234,6 +234,7 @@ export async function startWebHdfsServer(options: WebHdfsServerOptions = {}): Pr
           req.socket.destroy();
           return done(new Error('DataNode went away'));
         }
+        if (behaviour.dataNodeChunkDelayMs === 0) return done(null, chunk);
         setTimeout(() => done(null, chunk), behaviour.dataNodeChunkDelayMs);
       },
     });
