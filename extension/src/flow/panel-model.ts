@@ -25,6 +25,8 @@ export class FlowPanelModel {
   private readonly _jobs = new Map<string, JobSummary>();
   private _selected: string | null = null;
   private _lastError: string | null = null;
+  /** Whether the kernel ever answered on this connection: a kernel that never does is not Flowbook. */
+  private _heard = false;
 
   get changed(): ISignal<this, void> {
     return this._changed;
@@ -84,8 +86,16 @@ export class FlowPanelModel {
     this._changed.emit();
     void connection
       .request<'get_graph'>({ type: 'get_graph' })
-      .then(graph => this._applyGraph(graph))
-      .catch(error => this._fail(error));
+      .then(graph => {
+        this._heard = true;
+        this._applyGraph(graph);
+      })
+      .catch(error => {
+        // A comm that closed has already set the state that explains it.
+        if (this._connection === connection) {
+          this._fail(error);
+        }
+      });
   }
 
   select(nodeId: string | null): void {
@@ -125,6 +135,7 @@ export class FlowPanelModel {
   }
 
   private _onEvent(_: FlowbookConnection, event: KernelEvent): void {
+    this._heard = true;
     switch (event.type) {
       case 'graph':
         this._applyGraph(event.graph);
@@ -167,7 +178,10 @@ export class FlowPanelModel {
 
   private _onClosed(): void {
     this._detach();
-    this._state = 'no-kernel';
+    this._state = this._heard ? 'no-kernel' : 'not-flowbook';
+    if (!this._heard) {
+      this._lastError = null;
+    }
     this._changed.emit();
   }
 
@@ -206,6 +220,7 @@ export class FlowPanelModel {
     this._jobs.clear();
     this._selected = null;
     this._lastError = null;
+    this._heard = false;
   }
 
   private _detach(): void {

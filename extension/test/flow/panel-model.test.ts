@@ -75,3 +75,15 @@ describe('FlowPanelModel', () => {
     expect(model.state).toBe('no-kernel');
   });
 });
+
+describe('FlowPanelModel with a kernel that is not Flowbook', () => {
+  it('says so when the kernel closes the comm without ever answering', async () => {
+    const comm = new FakeComm();
+    const model = new FlowPanelModel();
+    model.connect(new FlowbookConnection(comm));
+    comm.closeFromKernel();
+    await settle();
+    expect(model.state).toBe('not-flowbook');
+    expect(model.lastError).toBeNull();
+  });
+});

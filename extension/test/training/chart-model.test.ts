@@ -1,7 +1,7 @@
 import type { TrainingDisplay } from '@flowbook/protocol';
 import { TrainingChartModel, buildCharts, formatDuration, progressOf } from '../../src/training/chart-model';
 
-export function trainingAt(epochsDone: number, patch: Partial<TrainingDisplay> = {}): TrainingDisplay {
+function trainingAt(epochsDone: number, patch: Partial<TrainingDisplay> = {}): TrainingDisplay {
   const history = Array.from({ length: epochsDone }, (_, i) => ({
     epoch: i + 1,
     train: { loss: 1 / (i + 1), acc: 0.5 + i * 0.05 },
