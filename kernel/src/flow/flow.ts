@@ -68,6 +68,9 @@ export interface FlowExport {
   edges: GraphSnapshot['edges'];
 }
 
+/** Node ids become SQL table names and TypeScript variables, so they are identifiers. */
+const NODE_ID = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 const silentReporter: NodeReporter = { display: () => undefined, log: () => undefined };
 
 /**
@@ -93,6 +96,9 @@ export class Flow {
 
   /** Defines or redefines a node; a change marks it and everything downstream stale. */
   define(spec: NodeSpec): NodeDefinition {
+    if (!NODE_ID.test(spec.id)) {
+      throw new FlowbookError('BadNodeId', `\`${spec.id}\` is not a node id`, 'use letters, digits and _, not starting with a digit (it becomes a table name in SQL)', { node: spec.id });
+    }
     const kind = this.options.kinds.get(spec.kind);
     const checked = kind.validate(spec.params);
     if (!checked.ok) throw invalidParamsError(spec.id, spec.kind, checked.errors);

@@ -125,7 +125,7 @@ function classCounts(classes: arrow.Vector, rows: readonly number[]): Record<str
     const key = classKey(classes.get(i));
     counts[key] = (counts[key] ?? 0) + 1;
   }
-  return counts;
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function classKey(value: unknown): string {

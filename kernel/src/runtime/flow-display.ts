@@ -1,0 +1,98 @@
+import type { Table } from 'apache-arrow';
+import type { GraphSnapshot } from '@flowbook/magics';
+import type { MimeBundle } from '../core/messages';
+import { stringifyJson } from '../data/convert';
+import { escapeHtml, renderTablePreview } from '../data/preview';
+import { renderDagSvg, renderDagText } from '../flow/dag-render';
+import type { NodeState } from '../flow/flow';
+
+const DAG_MIME = 'application/vnd.flowbook.dag+json';
+const PREVIEW_ROWS = 10;
+
+/** `%flow`: the graph as the extension's mime type, with SVG and text for viewers without it. */
+export function dagBundle(graph: GraphSnapshot, heading?: string): MimeBundle {
+  const text = renderDagText(graph);
+  return { [DAG_MIME]: graph, 'image/svg+xml': renderDagSvg(graph), 'text/plain': heading ? `${heading}\n${text}` : text };
+}
+
+export interface NodeResultView {
+  id: string;
+  kind: string;
+  state: NodeState;
+  /** Output tables by port, in the kind's port order. */
+  tables: [string, Table][];
+}
+
+/** A node cell's result as one display: status and timing, warnings, summary, then a preview per output port. */
+export function nodeResultBundle(view: NodeResultView): MimeBundle {
+  const { state } = view;
+  const manifest = state.manifest;
+  const facts = [`${view.kind}`, state.status];
+  if (state.durationMs !== undefined) facts.push(`${formatMs(state.durationMs)}${state.status === 'cached' && manifest ? ` (computed in ${formatMs(manifest.timings.durationMs)})` : ''}`);
+  const headline = `${view.id} · ${facts.join(' · ')}`;
+  const warnings = manifest?.warnings ?? [];
+  const summary = manifest ? summaryLines(manifest.summary) : [];
+  const previews = view.tables.map(([port, table]) => ({ port, preview: renderTablePreview(table, { maxRows: PREVIEW_ROWS }) }));
+  const portTitle = (port: string): string => (view.tables.length > 1 ? port : '');
+
+  const html = [
+    `<div class="flowbook-node" data-status="${escapeHtml(state.status)}">`,
+    `<div><strong>${escapeHtml(view.id)}</strong> · ${escapeHtml(facts.join(' · '))}</div>`,
+    ...warnings.map((w) => `<div style="color:#b26a00">warning: ${escapeHtml(w)}</div>`),
+    ...summary.map((line) => `<div>${escapeHtml(line)}</div>`),
+    ...previews.map(({ port, preview }) => `${portTitle(port) ? `<div><em>${escapeHtml(port)}</em></div>` : ''}${preview['text/html']}`),
+    '</div>',
+  ].join('\n');
+  const text = [
+    headline,
+    ...warnings.map((w) => `warning: ${w}`),
+    ...summary,
+    ...previews.map(({ port, preview }) => `${portTitle(port) ? `[${port}]\n` : ''}${preview['text/plain']}`),
+  ].join('\n');
+  return { 'text/html': html, 'text/plain': text };
+}
+
+/** `%flow status`: one row per node. */
+export function statusBundle(graph: GraphSnapshot): MimeBundle {
+  const header = ['node', 'kind', 'status', 'rows', 'time', 'error'];
+  const rows = graph.nodes.map((n) => [n.id, n.kind, n.status, n.rows != null ? String(n.rows) : '', n.timing?.durationMs != null ? formatMs(n.timing.durationMs) : '', n.error ?? '']);
+  const cells = (row: string[], tag: string): string => `<tr>${row.map((c) => `<${tag} style="text-align:left">${escapeHtml(c)}</${tag}>`).join('')}</tr>`;
+  const html = `<table class="flowbook-status">${cells(header, 'th')}${rows.map((r) => cells(r, 'td')).join('')}</table>`;
+  return { 'text/html': html, 'text/plain': renderDagText(graph) };
+}
+
+/** A plain table of names and facts (`%store ls`). */
+export function listingBundle(title: string, header: string[], rows: string[][]): MimeBundle {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const line = (row: string[]): string => row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd();
+  const cells = (row: string[], tag: string): string => `<tr>${row.map((c) => `<${tag} style="text-align:left">${escapeHtml(c)}</${tag}>`).join('')}</tr>`;
+  return {
+    'text/html': `<div>${escapeHtml(title)}</div><table>${cells(header, 'th')}${rows.map((r) => cells(r, 'td')).join('')}</table>`,
+    'text/plain': [title, line(header), ...rows.map(line)].join('\n'),
+  };
+}
+
+function summaryLines(summary: Record<string, unknown>): string[] {
+  const lines: string[] = [];
+  const rows = summary.rows;
+  if (rows !== null && typeof rows === 'object') {
+    lines.push(`rows: ${Object.entries(rows).map(([port, n]) => `${port} ${String(n)}`).join(', ')}`);
+  }
+  const balance = summary.balance as { column: string; train: Record<string, number>; test: Record<string, number> } | undefined;
+  if (balance) {
+    for (const part of ['train', 'test'] as const) {
+      const counts = balance[part];
+      const total = Object.values(counts).reduce((a, b) => a + b, 0) || 1;
+      lines.push(`${part} ${balance.column}: ${Object.entries(counts).map(([label, n]) => `${label} ${n} (${((n / total) * 100).toFixed(1)}%)`).join(', ')}`);
+    }
+  }
+  for (const [key, value] of Object.entries(summary)) {
+    if (key === 'rows' || key === 'balance' || key === 'columns') continue;
+    lines.push(`${key}: ${typeof value === 'string' ? value : stringifyJson(value)}`);
+  }
+  return lines;
+}
+
+function formatMs(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
+}

@@ -1,0 +1,211 @@
+import { isMagicCell, MagicSyntaxError, parseCell } from '@flowbook/magics';
+import type { FlowCommand, JobsCommand, NodeCommand, StoreCommand } from '@flowbook/magics';
+import type { ExecuteOutcome } from '../core/interpreter';
+import type { MimeBundle } from '../core/messages';
+import { FlowbookError, isFlowbookError } from '../errors';
+import type { FlowListener } from '../flow/events';
+import { Flow } from '../flow/flow';
+import type { RunOptions } from '../flow/flow';
+import { dataNodeKinds } from '../nodes/data-kinds';
+import type { Evaluate, NodeReporter } from '../nodes/kind';
+import type { NodeKindRegistry } from '../nodes/registry';
+import { openStore } from '../store/open';
+import type { Store } from '../store/store';
+import type { CellMagics, MagicCell } from './cell-magic';
+import { createFlowApi, FLOW_GLOBAL_TYPES } from './flow-api';
+import type { FlowApi } from './flow-api';
+import { dagBundle, listingBundle, nodeResultBundle, statusBundle } from './flow-display';
+
+export interface FlowSessionOptions {
+  /** The notebook's folder: relative paths and the default store (`.flowbook/`) start here. */
+  notebookDir: string;
+  /** The store; default: `FLOWBOOK_STORE`, else `<notebookDir>/.flowbook`. */
+  store?: Store;
+  /** Node kinds; default: the data kinds (source, sql, node, split). Model kinds register into it. */
+  kinds?: NodeKindRegistry;
+  /** Runs TypeScript when no cell supplies it (a headless runner). */
+  evaluate?: Evaluate;
+  /** Handles `%jobs` cells when a training job runner is present. */
+  jobs?: (command: JobsCommand, cell: MagicCell) => Promise<ExecuteOutcome>;
+}
+
+export interface FlowSession {
+  magics: CellMagics;
+  globals: { flow: FlowApi };
+  /** `.d.ts` text declaring `globals` for the language service. */
+  globalTypes: string;
+  /** The current flow engine (`%store use` replaces it). */
+  readonly flow: Flow;
+  /** Node and graph events of whichever flow is current; returns the function that stops listening. */
+  on(listener: FlowListener): () => void;
+}
+
+/**
+ * The flow as a notebook sees it: the `%%KIND ID` and `%flow`/`%store`/`%jobs` magics, and the
+ * `flow` object of code cells, over one Flow. Re-running a cell redefines its node.
+ */
+export function createFlowSession(options: FlowSessionOptions): FlowSession {
+  const kinds = options.kinds ?? dataNodeKinds();
+  const listeners = new Set<FlowListener>();
+  let evaluate = options.evaluate;
+  const makeFlow = (store: Store): Flow => {
+    const made = new Flow({ store, baseDir: options.notebookDir, kinds });
+    made.on((event) => listeners.forEach((listener) => listener(event)));
+    return made;
+  };
+  let flow = makeFlow(options.store ?? openStore(undefined, options.notebookDir));
+  const codeRunOptions = (): RunOptions => (evaluate ? { evaluate } : {});
+
+  const runNodeCell = async (command: NodeCommand, cell: MagicCell): Promise<ExecuteOutcome> => {
+    const kind = kinds.get(command.kind);
+    const spec: Parameters<Flow['define']>[0] = { id: command.id, kind: command.kind, params: kind.paramsFromBody(command.body), inputs: command.inputs };
+    if (command.model !== undefined) spec.model = command.model;
+    if (cell.cellId !== undefined) spec.cellId = cell.cellId;
+    flow.define(spec);
+    const current = flow;
+    const progressId = `flowbook-node-${command.id}-${Date.now().toString(36)}`;
+    cell.output.display(progressBundle(current, command.id), {}, { display_id: progressId });
+    const stopProgress = current.on((event) => {
+      if (event.type !== 'graph_changed') cell.output.display(progressBundle(current, command.id), {}, { display_id: progressId }, true);
+    });
+    try {
+      await current.run(command.id, { ...cellRunOptions(cell), evaluate: cell.evaluate });
+    } finally {
+      stopProgress();
+    }
+    const kindPorts = kinds.get(command.kind).outputPorts;
+    const tables = await Promise.all(kindPorts.map(async (port) => [port, await current.output(command.id, port)] as [string, Awaited<ReturnType<Flow['output']>>]));
+    const state = current.state(command.id);
+    cell.output.display(nodeResultBundle({ id: command.id, kind: command.kind, state, tables }), {}, { display_id: progressId }, true);
+    if (state.manifest?.display) cell.output.display(state.manifest.display);
+    return { status: 'ok' };
+  };
+
+  const runFlowCommand = async (command: FlowCommand, cell: MagicCell): Promise<ExecuteOutcome> => {
+    switch (command.action) {
+      case 'show':
+        cell.output.display(dagBundle(flow.snapshot()));
+        break;
+      case 'run': {
+        const records = await flow.run(command.id, { ...cellRunOptions(cell), downstream: command.downstream });
+        const line = records.map((r) => `${r.id} ${r.status} (${Math.round(r.durationMs)} ms)`).join(', ');
+        cell.output.display(dagBundle(flow.snapshot(), `ran: ${line}`));
+        break;
+      }
+      case 'status':
+        cell.output.display(statusBundle(flow.snapshot()));
+        break;
+      case 'clear':
+        await flow.clear();
+        cell.output.stream('stdout', `cleared the stored node outputs in ${flow.store.uri}\n`);
+        break;
+      case 'export':
+        cell.output.stream('stdout', `wrote the flow to ${await flow.export(command.file)}\n`);
+        break;
+      case 'rm':
+        flow.remove(command.id);
+        cell.output.stream('stdout', `removed node ${command.id}\n`);
+        break;
+    }
+    return { status: 'ok' };
+  };
+
+  const runStoreCommand = async (command: StoreCommand, cell: MagicCell): Promise<ExecuteOutcome> => {
+    if (command.action === 'info') {
+      cell.output.stream('stdout', `store: ${flow.store.uri}\n`);
+    } else if (command.action === 'use') {
+      const store = openStore(command.uri, options.notebookDir);
+      const previous = flow;
+      flow = makeFlow(store);
+      // The graph moves to the new store; outputs there are found again by fingerprint.
+      for (const id of previous.order()) flow.define(previous.definition(id));
+      cell.output.stream('stdout', `store: ${store.uri}\n`);
+    } else {
+      const isUri = command.path !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(command.path);
+      const store = isUri ? openStore(command.path, options.notebookDir) : flow.store;
+      const prefix = isUri ? '' : (command.path ?? '');
+      const entries = await store.list(prefix);
+      const rows = entries.map((e) => [e.kind === 'folder' ? `${e.name}/` : e.name, e.kind === 'folder' ? '' : String(e.size), e.modified.toISOString()]);
+      cell.output.display(listingBundle(`${store.uri}${prefix ? `/${prefix}` : ''}: ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}`, ['name', 'bytes', 'modified'], rows));
+    }
+    return { status: 'ok' };
+  };
+
+  const magics: CellMagics = {
+    handles: (code) => isMagicCell(code),
+    async run(code, cell) {
+      evaluate = cell.evaluate;
+      try {
+        const command = parseCell(code);
+        switch (command.type) {
+          case 'node':
+            return await runNodeCell(command, cell);
+          case 'flow':
+            return await runFlowCommand(command, cell);
+          case 'store':
+            return await runStoreCommand(command, cell);
+          case 'jobs':
+            if (options.jobs) return await options.jobs(command, cell);
+            throw new FlowbookError('NoJobRunner', 'this kernel has no training job runner, so there are no jobs to show', 'training jobs come with the model node kinds (%%dnn_classifier, %%dnn_regressor, %%lstm_regressor, %%tfscript)');
+        }
+      } catch (error) {
+        return errorOutcome(error);
+      }
+    },
+  };
+
+  return {
+    magics,
+    globals: { flow: createFlowApi(() => flow, kinds, codeRunOptions) },
+    globalTypes: FLOW_GLOBAL_TYPES,
+    get flow() {
+      return flow;
+    },
+    on(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+function cellRunOptions(cell: MagicCell): RunOptions {
+  const report: NodeReporter = {
+    display: (bundle, display = {}) =>
+      cell.output.display(bundle as MimeBundle, {}, display.displayId !== undefined ? { display_id: display.displayId } : undefined, display.update ?? false),
+    log: (line) => cell.output.stream('stdout', `${line}\n`),
+  };
+  return { signal: cell.signal, evaluate: cell.evaluate, report };
+}
+
+/** While a node cell runs: the status of the node and of the upstream it waits for. */
+function progressBundle(flow: Flow, id: string): MimeBundle {
+  const involved = flow.order().filter((n) => n === id || flow.definition(id) === undefined || isUpstream(flow, n, id));
+  const text = involved.map((n) => `${n}: ${flow.state(n).status}`).join('\n');
+  return { 'text/plain': text };
+}
+
+function isUpstream(flow: Flow, candidate: string, of: string): boolean {
+  const seen = new Set<string>();
+  const visit = (node: string): boolean => {
+    for (const input of [...flow.definition(node).inputs.map((i) => i.node), ...(flow.definition(node).model ? [flow.definition(node).model!] : [])]) {
+      if (input === candidate) return true;
+      if (!seen.has(input)) {
+        seen.add(input);
+        if (visit(input)) return true;
+      }
+    }
+    return false;
+  };
+  return visit(of);
+}
+
+function errorOutcome(error: unknown): ExecuteOutcome {
+  if (isFlowbookError(error)) {
+    const evalue = error.describe();
+    return { status: 'error', ename: error.kind, evalue, traceback: [`${error.kind}: ${evalue}`] };
+  }
+  if (error instanceof MagicSyntaxError) {
+    return { status: 'error', ename: 'MagicSyntaxError', evalue: error.message, traceback: [`MagicSyntaxError: ${error.message}`] };
+  }
+  throw error;
+}
