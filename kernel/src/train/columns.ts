@@ -14,6 +14,16 @@ export function columnRole(type: arrow.DataType): ColumnRole {
   return 'unusable';
 }
 
+/** A column's type in the user's terms, for messages. */
+export function describeType(type: arrow.DataType): string {
+  switch (columnRole(type)) {
+    case 'numeric': return 'numeric';
+    case 'categorical': return 'text';
+    case 'time': return 'date/time';
+    case 'unusable': return String(type);
+  }
+}
+
 export function requireColumn(table: arrow.Table, name: string, what: string): arrow.Vector {
   const vector = table.getChild(name);
   if (!vector) {

@@ -155,7 +155,7 @@ export async function fitModel(model: tf.LayersModel, train: FitSamples, validat
         tf.dispose(best.weights ?? []);
         best = { value: monitored, epoch, weights: options.earlyStopping.restore_best ? model.getWeights().map((w) => tf.keep(w.clone())) : undefined };
         waited = 0;
-      } else if (options.earlyStopping.enabled && ++waited > options.earlyStopping.patience) {
+      } else if (options.earlyStopping.enabled && ++waited >= options.earlyStopping.patience) {
         stoppedEarly = true;
         break;
       }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { stringifyJson } from '../data/convert';
 import { FlowbookError } from '../errors';
-import type { Store } from '../store/store';
+import { temporaryKeyFor, type Store } from '../store/store';
 import type { ModelMetrics } from './metrics';
 import type { ModelPreprocessing } from './predict';
 import './seeded-dropout';
@@ -129,7 +129,7 @@ export function storeIOHandler(store: Store, folder: string): tf.io.IOHandler {
 
 /** Writes the model, `preprocessing.json` and `metrics.json` under a temporary key, then publishes the folder at once. */
 export async function saveModelBundle(store: Store, folder: string, bundle: ModelBundle): Promise<void> {
-  const temporary = `${folder}.partial-${process.pid}-${Date.now()}`;
+  const temporary = temporaryKeyFor(folder);
   try {
     await writeFiles(store, temporary, bundle.files);
     await store.write(`${temporary}/${PREPROCESSING_FILE}`, encoder.encode(stringifyJson(bundle.preprocessing, 2)));

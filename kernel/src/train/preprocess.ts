@@ -1,6 +1,6 @@
 import type * as arrow from 'apache-arrow';
 import { FlowbookError } from '../errors';
-import { columnRole, readCategories, readLabels, readNumbers, requireColumn } from './columns';
+import { columnRole, describeType, readCategories, readLabels, readNumbers, requireColumn } from './columns';
 import type { PreprocessingParams } from './params/groups';
 
 export type Label = string | number | boolean;
@@ -41,7 +41,7 @@ export function chooseFeatures(table: arrow.Table, choice: FeatureChoice): strin
       if (role === 'unusable' || role === 'time') {
         throw new FlowbookError(
           'UnusableFeature',
-          `feature \`${name}\` is a ${String(table.getChild(name)!.type)} column, which a model cannot take as input`,
+          `feature \`${name}\` is a ${describeType(table.getChild(name)!.type)} column, which a model cannot take as input`,
           `remove \`${name}\` from features, or derive a number from it in a %%sql or %%node cell`,
           { column: name },
         );
@@ -236,7 +236,7 @@ export function readNumericTarget(table: arrow.Table, target: string, kind: stri
   if (columnRole(requireColumn(table, target, 'target').type) !== 'numeric') {
     throw new FlowbookError(
       'TargetNotNumeric',
-      `target \`${target}\` is a ${String(table.getChild(target)!.type)} column; ${kind} predicts numbers`,
+      `target \`${target}\` is a ${describeType(table.getChild(target)!.type)} column; ${kind} predicts numbers`,
       'use dnn_classifier for classes, or cast the target to a number upstream',
       { column: target },
     );

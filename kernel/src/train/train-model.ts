@@ -45,7 +45,6 @@ export async function trainModel(spec: ModelSpec, table: arrow.Table, hooks: Tra
   const p = spec.params;
   const lstm = spec.kind === 'lstm_regressor' ? spec.params : undefined;
   const classification = spec.kind === 'dnn_classifier';
-  const kindName = spec.kind.replace('_', ' ');
 
   const exclude = lstm ? [lstm.order, lstm.group].filter((c): c is string => c !== undefined) : [p.target];
   const features = chooseFeatures(table, { target: p.target, features: p.features, exclude, maxCategories: p.preprocessing.max_categories });
@@ -63,7 +62,7 @@ export async function trainModel(spec: ModelSpec, table: arrow.Table, hooks: Tra
     classIndex = encodeClasses(fitted.labels, fitted.encoding);
     classIndex.forEach((c, r) => { targetOk[r] = c >= 0 ? 1 : 0; });
   } else {
-    numeric = readNumericTarget(table, p.target, kindName);
+    numeric = readNumericTarget(table, p.target, spec.kind);
     targetOk.set(numeric.valid);
   }
 

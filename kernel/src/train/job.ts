@@ -1,0 +1,130 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as arrow from 'apache-arrow';
+import { FlowbookError } from '../errors';
+import type { BackendInfo } from './backend';
+import type { ProgressEvent } from './fit';
+import type { FromWorker, ToWorker, TrainingResult } from './job-messages';
+import type { ModelSpec } from './params';
+
+export type JobEvent =
+  | { type: 'started'; jobId: string; pid: number; backend: BackendInfo }
+  | { type: 'progress'; jobId: string; event: ProgressEvent }
+  | { type: 'log'; jobId: string; line: string };
+
+export interface JobOptions {
+  onEvent?: (event: JobEvent) => void;
+  /** How long `stop()` waits for the worker to save the best model before killing it. */
+  stopGraceMs?: number;
+  /** The compiled worker; default `dist/train/worker.js` of this package. */
+  workerPath?: string;
+}
+
+/** The compiled worker: beside this file when running from dist, else in dist (tests run from src). */
+export function defaultWorkerPath(): string {
+  const beside = path.join(__dirname, 'worker.js');
+  if (fs.existsSync(beside)) return beside;
+  return path.resolve(__dirname, '../../dist/train/worker.js');
+}
+
+/**
+ * One training run in its own child process, so the kernel keeps answering while it trains. `done`
+ * resolves with the result or rejects with a FlowbookError (the worker's own, or a crash described);
+ * the parent never dies with the worker, and the worker never outlives the job.
+ */
+export class TrainingJob {
+  readonly id: string = randomUUID().slice(0, 8);
+  readonly done: Promise<TrainingResult>;
+  private readonly child: ChildProcess;
+  private stopTimer: NodeJS.Timeout | undefined;
+  private stopping = false;
+
+  constructor(spec: ModelSpec, table: arrow.Table, private readonly options: JobOptions = {}) {
+    const workerPath = options.workerPath ?? defaultWorkerPath();
+    if (!fs.existsSync(workerPath)) {
+      throw new FlowbookError(
+        'TrainingWorkerMissing',
+        `the training worker ${workerPath} does not exist`,
+        'build the kernel first (npx tsc -b)',
+        { path: workerPath },
+      );
+    }
+    this.child = fork(workerPath, [], { serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    for (const stream of [this.child.stdout, this.child.stderr]) {
+      let pending = '';
+      stream?.setEncoding('utf8').on('data', (chunk: string) => {
+        const lines = (pending + chunk).split('\n');
+        pending = lines.pop()!;
+        for (const line of lines) if (line.trim()) this.emit({ type: 'log', jobId: this.id, line });
+      });
+    }
+    this.done = new Promise<TrainingResult>((resolve, reject) => {
+      let settled = false;
+      const settle = (outcome: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(this.stopTimer);
+        outcome();
+        if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+      };
+      this.child.on('message', (message: FromWorker) => {
+        switch (message.type) {
+          case 'started': this.emit({ type: 'started', jobId: this.id, pid: message.pid, backend: message.backend }); break;
+          case 'progress': this.emit({ type: 'progress', jobId: this.id, event: message.event }); break;
+          case 'log': this.emit({ type: 'log', jobId: this.id, line: message.line }); break;
+          case 'finished': settle(() => resolve(message.result)); break;
+          case 'failed': settle(() => reject(new FlowbookError(message.error.kind, message.error.message, message.error.hint, { ...message.error.context, jobId: this.id }))); break;
+        }
+      });
+      this.child.on('error', (e) => settle(() => reject(new FlowbookError(
+        'TrainingWorkerFailed', `the training worker of job ${this.id} could not run: ${e.message}`, 'check that Node can start child processes here', { jobId: this.id },
+      ))));
+      this.child.on('close', (code: number | null, signal: NodeJS.Signals | null) => settle(() => reject(this.crashError(code, signal))));
+    });
+    this.send({ type: 'train', spec, table: arrow.tableToIPC(table, 'file') });
+  }
+
+  /** The worker's process id, while it runs. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /**
+   * Asks the worker to stop after the current batch and finish with the best weights so far; kills it
+   * if it has not finished within the grace period.
+   */
+  stop(): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.send({ type: 'stop' });
+    this.stopTimer = setTimeout(() => this.child.kill('SIGKILL'), this.options.stopGraceMs ?? 10_000);
+  }
+
+  private crashError(code: number | null, signal: NodeJS.Signals | null): FlowbookError {
+    if (this.stopping && signal === 'SIGKILL') {
+      return new FlowbookError(
+        'TrainingStopped',
+        `training job ${this.id} did not stop within the grace period and was ended; no model was saved`,
+        'run the node again; a smaller batch_size makes stopping quicker',
+        { jobId: this.id },
+      );
+    }
+    const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
+    return new FlowbookError(
+      'TrainingWorkerCrashed',
+      `the training worker of job ${this.id} ${how} before finishing`,
+      'it may have run out of memory: lower batch_size, the window length or the network size; the kernel itself is fine',
+      { jobId: this.id, code, signal },
+    );
+  }
+
+  private send(message: ToWorker): void {
+    if (this.child.connected) this.child.send(message);
+  }
+
+  private emit(event: JobEvent): void {
+    this.options.onEvent?.(event);
+  }
+}

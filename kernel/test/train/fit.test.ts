@@ -1,0 +1,121 @@
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../../src/train/backend';
+import { fitModel, type FitOptions, type FitSamples } from '../../src/train/fit';
+import { buildNetwork, type Head } from '../../src/train/network';
+import { runModel } from '../../src/train/predict';
+import { SeededRandom } from '../../src/train/random';
+
+const head: Head = { kind: 'regression', activation: 'linear' };
+
+/** y = 2·x0 − x1 + noise, seeded. */
+function samples(count: number, seed: number, noise = 0.1): FitSamples {
+  const random = new SeededRandom(seed);
+  const x = new Float32Array(count * 2), y = new Float32Array(count);
+  for (let i = 0; i < count; i++) {
+    x[2 * i] = random.next() * 2 - 1;
+    x[2 * i + 1] = random.next() * 2 - 1;
+    y[i] = 2 * x[2 * i] - x[2 * i + 1] + noise * (random.next() - 0.5);
+  }
+  return { x, y, count };
+}
+
+function options(overrides: Partial<FitOptions> = {}): FitOptions {
+  return {
+    sampleShape: [2], yWidth: 1, head, optimizer: 'adam', learningRate: 0.01, epochs: 8, batchSize: 16, seed: 7,
+    earlyStopping: { enabled: false, monitor: 'val_loss', patience: 0, min_delta: 0, restore_best: true },
+    backend: 'test', ...overrides,
+  };
+}
+
+function network(hidden: number[] = [8], seed = 7): tf.Sequential {
+  return buildNetwork({ inputShape: [2], hiddenUnits: hidden, activation: 'relu', dropout: 0.2, head }, { initializer: 'glorotUniform', l1: 0, l2: 0.001, seed });
+}
+
+function mse(model: tf.LayersModel, data: FitSamples): number {
+  const out = runModel(model, data.x, [2], data.count);
+  return out.reduce((s, v, i) => s + (v - data.y[i]) ** 2, 0) / data.count;
+}
+
+beforeAll(() => selectBackend());
+
+describe('the training loop', () => {
+  it('learns: the validation error falls well below the start', async () => {
+    const model = network();
+    const validation = samples(100, 2);
+    const before = mse(model, validation);
+    const result = await fitModel(model, samples(400, 1), validation, options({ epochs: 20 }));
+    expect(result.history).toHaveLength(20);
+    expect(mse(model, validation)).toBeLessThan(before / 10);
+    model.dispose();
+  });
+
+  it('T5: the tensor count stays flat across epochs and returns to the model\'s own after training', async () => {
+    const model = network();
+    const baseline = tf.memory().numTensors;
+    const perEpoch: number[] = [];
+    await fitModel(model, samples(200, 1), samples(50, 2), options({
+      epochs: 12,
+      onProgress: (e) => { if (e.type === 'epoch') perEpoch.push(tf.memory().numTensors); },
+    }));
+    // Epoch 1 creates the optimizer's slots and the best-weights copy; after that nothing may grow.
+    expect(new Set(perEpoch.slice(1)).size).toBe(1);
+    expect(tf.memory().numTensors).toBe(baseline);
+    model.dispose();
+  });
+
+  it('the same seed gives the same weights; another seed gives others', async () => {
+    const weightsAfter = async (seed: number) => {
+      const model = network([8], seed);
+      await fitModel(model, samples(120, 1), undefined, options({ seed, epochs: 3 }));
+      const values = model.getWeights().map((w) => Array.from(w.dataSync()));
+      model.dispose();
+      return values;
+    };
+    const first = await weightsAfter(3);
+    expect(await weightsAfter(3)).toEqual(first);
+    expect(await weightsAfter(4)).not.toEqual(first);
+  });
+
+  it('early stopping ends after `patience` epochs without improvement and restores the best epoch', async () => {
+    // Few noisy samples and a wide network: validation loss soon rises.
+    const model = network([64, 64]);
+    const validation = samples(40, 9, 4);
+    const result = await fitModel(model, samples(20, 8, 4), validation, options({
+      epochs: 300, learningRate: 0.05,
+      earlyStopping: { enabled: true, monitor: 'val_loss', patience: 3, min_delta: 0, restore_best: true },
+    }));
+    expect(result.stoppedEarly).toBe(true);
+    const losses = result.history.map((h) => h.valLoss!);
+    const best = losses.indexOf(Math.min(...losses)) + 1;
+    expect(result.keptEpoch).toBe(best);
+    expect(result.epochsRun).toBe(best + 3);
+    expect(mse(model, validation)).toBeCloseTo(losses[best - 1], 4);
+    model.dispose();
+  });
+
+  it('a stop request ends training after the current batch and keeps the best weights', async () => {
+    const model = network();
+    let epochs = 0;
+    const result = await fitModel(model, samples(200, 1), samples(50, 2), options({
+      epochs: 50,
+      onProgress: (e) => { if (e.type === 'epoch') epochs++; },
+      stopRequested: () => epochs >= 3,
+    }));
+    expect(result.stoppedOnRequest).toBe(true);
+    expect(result.epochsRun).toBe(4);
+    const losses = result.history.map((h) => h.valLoss!);
+    expect(result.keptEpoch).toBe(losses.indexOf(Math.min(...losses)) + 1);
+    model.dispose();
+  });
+
+  it('progress events carry the epoch, losses, metric, timing and the backend', async () => {
+    const model = network();
+    const events: unknown[] = [];
+    await fitModel(model, samples(64, 1), samples(16, 2), options({ epochs: 2, onProgress: (e) => events.push(e) }));
+    expect(events.at(-1)).toMatchObject({
+      type: 'epoch', epoch: 2, epochs: 2, batch: 4, batches: 4, metricName: 'mae', backend: 'test', etaMs: 0,
+      loss: expect.any(Number), valLoss: expect.any(Number), metric: expect.any(Number), valMetric: expect.any(Number),
+    });
+    model.dispose();
+  });
+});
