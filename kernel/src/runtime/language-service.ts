@@ -1,0 +1,159 @@
+import * as path from 'node:path';
+import type { Completion, Inspection } from '../core/interpreter';
+import { codePointToUtf16, utf16ToCodePoint } from './code-points';
+import { describeDiagnostic } from './cell-transform';
+import { CellTypes, type ComposedSession } from './cell-types';
+import { typescript, type TypeScript } from './typescript';
+
+export interface LanguageServiceOptions {
+  notebookDir: string;
+  /** Declarations of the session's globals (display, input, …) as `.d.ts` text. */
+  globalTypes: string;
+}
+
+/** Identifier characters before the cursor: what a completion replaces. */
+const TRAILING_IDENTIFIER = /[\p{ID_Continue}$\u200c\u200d]*$/u;
+const LEADING_IDENTIFIER = /^[\p{ID_Continue}$\u200c\u200d]*/u;
+
+/**
+ * TypeScript's LanguageService over the session's cells: type checks before a cell runs, and
+ * completion and inspection typed across cells. Cursor positions in and out are Unicode code points.
+ *
+ * Type-checking policy: a cell is checked with `strict` on, except `noImplicitAny` (an untyped
+ * parameter or an untyped package is `any`, as in exploratory code). Only problems inside the cell
+ * being run are reported, with the cell's own line numbers; problems they cause in other cells are
+ * not (those cells already ran). A cell whose first line is `%%js` is never checked.
+ */
+export class SessionLanguageService {
+  readonly cells = new CellTypes();
+  private readonly sessionFile: string;
+  private readonly globalsFile: string;
+  private sessionText = '';
+  private sessionVersion = 0;
+  private service: TypeScript.LanguageService | undefined;
+
+  constructor(private readonly options: LanguageServiceOptions) {
+    this.sessionFile = path.join(options.notebookDir, '__flowbook_session__.ts');
+    this.globalsFile = path.join(options.notebookDir, '__flowbook_globals__.d.ts');
+  }
+
+  /** Builds the program once (lib and @types/node), so the first cell does not wait ~2 s for it. */
+  warmUp(): void {
+    this.check('session-warm-up', 'export {};');
+  }
+
+  /** Problems that keep `code` (the new version of `cellId`) from running, as `line N: message`. */
+  check(cellId: string, code: string): string[] {
+    const ts = typescript();
+    const composed = this.load(code, cellId);
+    const service = this.languageService();
+    const cellStartLine = service.getProgram()!.getSourceFile(this.sessionFile)!.getLineAndCharacterOfPosition(composed.cellStart).line;
+    return service
+      .getSemanticDiagnostics(this.sessionFile)
+      .filter((d) => d.category === ts.DiagnosticCategory.Error && d.start !== undefined)
+      .filter((d) => d.start! >= composed.cellStart && d.start! <= composed.cellEnd)
+      .map((d) => `${describeDiagnostic(ts, d, cellStartLine)} (TS${d.code})`);
+  }
+
+  complete(code: string, cursorPos: number): Completion {
+    const cursor = codePointToUtf16(code, cursorPos);
+    const prefix = TRAILING_IDENTIFIER.exec(code.slice(0, cursor))![0];
+    const composed = this.load(code);
+    const completions = this.languageService().getCompletionsAtPosition(this.sessionFile, composed.cellStart + cursor, {
+      includeCompletionsWithInsertText: true,
+    });
+    const entries = (completions?.entries ?? []).filter((entry) => entry.name.startsWith(prefix));
+    entries.sort((a, b) => a.sortText.localeCompare(b.sortText) || a.name.localeCompare(b.name));
+    const start = utf16ToCodePoint(code, cursor - prefix.length);
+    const end = utf16ToCodePoint(code, cursor);
+    return {
+      matches: entries.map((entry) => entry.name),
+      cursorStart: start,
+      cursorEnd: end,
+      metadata: {
+        _jupyter_types_experimental: entries.map((entry) => ({ start, end, text: entry.name, type: entry.kind })),
+      },
+    };
+  }
+
+  inspect(code: string, cursorPos: number, detailLevel: 0 | 1): Inspection {
+    const ts = typescript();
+    const cursor = codePointToUtf16(code, cursorPos);
+    const composed = this.load(code);
+    const service = this.languageService();
+    // The cursor usually sits just after the name; look at the name it touches.
+    const before = TRAILING_IDENTIFIER.exec(code.slice(0, cursor))![0].length;
+    const after = LEADING_IDENTIFIER.exec(code.slice(cursor))![0].length;
+    const at = after > 0 || before === 0 ? cursor : cursor - 1;
+    const info = service.getQuickInfoAtPosition(this.sessionFile, composed.cellStart + Math.max(at, 0));
+    if (!info || at < 0) return { found: false, data: {}, metadata: {} };
+    const signature = ts.displayPartsToString(info.displayParts);
+    const docs = ts.displayPartsToString(info.documentation);
+    const tags = (info.tags ?? []).map((tag) => `@${tag.name} ${ts.displayPartsToString(tag.text)}`.trim());
+    const details = detailLevel === 1 ? tags : tags.filter((tag) => /^@(param|returns?)\b/.test(tag));
+    const text = [signature, docs, ...details].filter((part) => part.length > 0).join('\n\n');
+    const markdown = ['```typescript\n' + signature + '\n```', docs, ...details].filter((p) => p.length > 0).join('\n\n');
+    return { found: true, data: { 'text/plain': text, 'text/markdown': markdown }, metadata: {} };
+  }
+
+  private load(code: string, replacing?: string): ComposedSession {
+    const composed = this.cells.compose(code, replacing);
+    this.sessionText = composed.text;
+    this.sessionVersion += 1;
+    return composed;
+  }
+
+  private languageService(): TypeScript.LanguageService {
+    if (this.service) return this.service;
+    const ts = typescript();
+    const options = compilerOptions(ts, this.options.notebookDir);
+    const globals = this.options.globalTypes;
+    const host: TypeScript.LanguageServiceHost = {
+      getScriptFileNames: () => [this.globalsFile, this.sessionFile],
+      getScriptVersion: (file) => (file === this.sessionFile ? String(this.sessionVersion) : '1'),
+      getScriptSnapshot: (file) => {
+        const text =
+          file === this.sessionFile ? this.sessionText : file === this.globalsFile ? globals : ts.sys.readFile(file);
+        return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
+      },
+      getCurrentDirectory: () => this.options.notebookDir,
+      getCompilationSettings: () => options,
+      getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+      fileExists: (file) => file === this.sessionFile || file === this.globalsFile || ts.sys.fileExists(file),
+      readFile: (file) => (file === this.sessionFile ? this.sessionText : file === this.globalsFile ? globals : ts.sys.readFile(file)),
+      readDirectory: ts.sys.readDirectory,
+      directoryExists: ts.sys.directoryExists,
+      getDirectories: ts.sys.getDirectories,
+    };
+    this.service = ts.createLanguageService(host, ts.createDocumentRegistry());
+    return this.service;
+  }
+}
+
+function compilerOptions(ts: typeof TypeScript, notebookDir: string): TypeScript.CompilerOptions {
+  const nodeTypes = findNodeTypes(notebookDir);
+  return {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    lib: ['lib.es2023.d.ts'],
+    strict: true,
+    noImplicitAny: false,
+    esModuleInterop: true,
+    allowSyntheticDefaultImports: true,
+    resolveJsonModule: true,
+    skipLibCheck: true,
+    noEmit: true,
+    ...(nodeTypes ? { typeRoots: [nodeTypes], types: ['node'] } : { types: [] }),
+  };
+}
+
+/** The `@types` folder holding Node's types: the notebook's own, else the kernel's. */
+function findNodeTypes(notebookDir: string): string | undefined {
+  try {
+    const manifest = require.resolve('@types/node/package.json', { paths: [notebookDir, __dirname] });
+    return path.dirname(path.dirname(manifest));
+  } catch {
+    return undefined;
+  }
+}
