@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { extname, isAbsolute, join, resolve } from 'node:path';
 import * as arrow from 'apache-arrow';
 import { FlowbookError } from '../errors';
 import { Store } from '../store/store';
+import { downloadHdfsSource, listHdfsSource } from '../store/webhdfs';
 import { toArrowTable } from './convert';
 import { decodeText } from './csv/encoding';
 import { csvToParquet, readCsv } from './csv/read-csv';
@@ -48,6 +50,7 @@ const FORMAT_BY_EXTENSION: Record<string, SourceFormat> = {
  * user (an encoding, renamed headers, empty columns).
  */
 export async function readSource(location: string, options: SourceOptions, ctx: SourceContext): Promise<LoadedTable> {
+  if (HDFS_LOCATION.test(location.trim())) return withHdfsCopy(location, (local) => readSource(local, options, ctx));
   const { files, format } = await resolveSource(location, options, ctx);
   switch (format) {
     case 'csv':
@@ -68,6 +71,7 @@ export async function readSource(location: string, options: SourceOptions, ctx: 
  * fastest way to store a large source; other formats go through readSource.
  */
 export async function sourceToParquet(location: string, options: SourceOptions, ctx: SourceContext, outputFile: string): Promise<{ rows: number; warnings: string[] }> {
+  if (HDFS_LOCATION.test(location.trim())) return withHdfsCopy(location, (local) => sourceToParquet(local, options, ctx, outputFile));
   const { files, format } = await resolveSource(location, options, ctx);
   if (format === 'csv' || format === 'tsv') {
     return csvToParquet(files, { ...options, delimiter: options.delimiter ?? (format === 'tsv' ? '\t' : undefined) }, outputFile);
@@ -82,6 +86,11 @@ export async function sourceToParquet(location: string, options: SourceOptions, 
  * times of every file (part files included), with the format and options. Part of node fingerprints.
  */
 export async function sourceIdentity(location: string, options: SourceOptions, ctx: SourceContext): Promise<string> {
+  if (HDFS_LOCATION.test(location.trim())) {
+    const { files } = await listHdfsSource(location.trim());
+    const facts = files.map((file) => [file.path, file.size, file.modificationTime]);
+    return createHash('sha256').update(JSON.stringify({ location: location.trim(), options: sortKeys(options), facts })).digest('hex');
+  }
   const { files, format } = await resolveSource(location, options, ctx);
   const facts = await Promise.all(
     files.map(async (file) => {
@@ -90,6 +99,21 @@ export async function sourceIdentity(location: string, options: SourceOptions, c
     }),
   );
   return createHash('sha256').update(JSON.stringify({ format, options: sortKeys(options), facts })).digest('hex');
+}
+
+const HDFS_LOCATION = /^(hdfs|webhdfs):\/\//i;
+
+/**
+ * `hdfs://` sources are streamed (never held in memory) into a temporary local copy with the same
+ * names, then read like local files, so encoding detection and DuckDB apply unchanged.
+ */
+async function withHdfsCopy<T>(location: string, read: (localPath: string) => Promise<T>): Promise<T> {
+  const copyDir = await mkdtemp(join(tmpdir(), 'flowbook-hdfs-source-'));
+  try {
+    return await read(await downloadHdfsSource(location.trim(), copyDir));
+  } finally {
+    await rm(copyDir, { recursive: true, force: true });
+  }
 }
 
 async function resolveSource(location: string, options: SourceOptions, ctx: SourceContext): Promise<{ files: string[]; format: SourceFormat }> {

@@ -3,3 +3,4 @@ export { WebHdfsStore, openHdfsReadStream, parseHdfsUri, type HdfsStoreOptions }
 export { WebHdfsClient, type HdfsFileStatus, type UploadBody } from './client';
 export { WebHdfsRemoteError } from './errors';
 export { DATANODE_MAP_SETTING, TOKEN_SETTING, USER_SETTING, optionsFromEnv, parseDataNodeMap, type WebHdfsOptions } from './options';
+export { downloadHdfsSource, listHdfsSource, type HdfsSourceFile } from './source-download';
