@@ -31,8 +31,10 @@ export function openStore(uri: string | undefined, baseDir: string): Store {
 }
 
 async function loadWebHdfs(uri: string): Promise<Store> {
-  // A computed specifier keeps the HDFS client (and its settings) out of local-only sessions.
-  const backend = (await import(WEBHDFS_MODULE)) as WebHdfsModule;
+  // A computed specifier keeps the HDFS client (and its settings) out of local-only sessions. require,
+  // not import(): the kernel compiles to CommonJS, where a native import() of a folder throws
+  // ERR_UNSUPPORTED_DIR_IMPORT.
+  const backend = require(WEBHDFS_MODULE) as WebHdfsModule;
   return new backend.WebHdfsStore(uri);
 }
 
