@@ -40,6 +40,8 @@ export interface KernelCoreOptions {
   session?: string;
   /** Ends the process after the interpreter has shut down; tests record the call instead. */
   exit(restart: boolean): void;
+  /** Called once, after the first kernel_info_reply on shell: the moment for heavy warm-up. */
+  afterFirstKernelInfo?(): void;
   log?(line: string): void;
 }
 
@@ -55,6 +57,7 @@ export class KernelCore {
   private processing = false;
   private aborting = false;
   private shuttingDown: Promise<void> | null = null;
+  private answeredKernelInfo = false;
 
   constructor(private readonly options: KernelCoreOptions) {
     this.messenger = new Messenger(options.transport, options.session);
@@ -144,6 +147,10 @@ export class KernelCore {
       this.services.log(`${msgType} failed: ${(error as Error).stack ?? String(error)}`);
     } finally {
       this.messenger.status(request.header, 'idle');
+    }
+    if (msgType === 'kernel_info_request' && !this.answeredKernelInfo) {
+      this.answeredKernelInfo = true;
+      this.options.afterFirstKernelInfo?.();
     }
   }
 }

@@ -16,6 +16,8 @@ import type { FromSocketWorker, SocketWorkerData, ToSocketWorker } from './worke
 
 /** How long the main thread gets to shut down before the process is ended hard (a stuck sync loop). */
 const SHUTDOWN_GRACE_MS = 3000;
+/** How long a closing socket may keep trying to deliver its last frames (shutdown_reply, idle). */
+const CLOSE_LINGER_MS = 500;
 
 const port = parentPort!;
 const { connection, session, kernelInfo, interruptFlag } = workerData as SocketWorkerData;
@@ -104,13 +106,23 @@ port.on('message', (message: ToSocketWorker) => {
       // Frames the sockets already hold are read on the next turns of this loop; answer after them.
       setImmediate(() => setImmediate(() => post({ kind: 'drained', token: message.token })));
       return;
-    case 'flush':
-      void Promise.all(Object.values(senders).map((sender) => sender.flushed())).then(() =>
-        post({ kind: 'flushed', token: message.token }),
-      );
+    case 'close':
+      void close().then(() => post({ kind: 'closed', token: message.token }));
       return;
   }
 });
+
+let closing = false;
+
+/** Sends what is queued, then closes every socket, so the process can exit without ZeroMQ aborting. */
+async function close(): Promise<void> {
+  closing = true;
+  await Promise.all(Object.values(senders).map((sender) => sender.flushed()));
+  for (const socket of [shell, control, stdin, iopub, heartbeat]) {
+    socket.linger = CLOSE_LINGER_MS;
+    socket.close();
+  }
+}
 
 async function start(): Promise<void> {
   const sockets: [SocketName, zmq.Socket & { bind(address: string): Promise<void> }][] = [
@@ -126,6 +138,7 @@ async function start(): Promise<void> {
 }
 
 start().catch((error: Error) => {
+  if (closing) return;
   log(`sockets failed: ${error.stack ?? error.message}`);
   process.exit(1);
 });

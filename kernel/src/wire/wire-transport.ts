@@ -13,6 +13,7 @@ export interface WireTransportEvents {
 /** The main thread's side of the socket worker: the core's Transport over postMessage. */
 export class WireTransport implements Transport {
   private nextToken = 0;
+  private closing = false;
   private readonly waiting = new Map<number, () => void>();
 
   private constructor(private readonly worker: Worker) {}
@@ -31,7 +32,7 @@ export class WireTransport implements Transport {
             events.receive(message.channel, message.message);
             return;
           case 'drained':
-          case 'flushed':
+          case 'closed':
             transport.waiting.get(message.token)?.();
             transport.waiting.delete(message.token);
             return;
@@ -42,6 +43,7 @@ export class WireTransport implements Transport {
       });
       worker.on('error', reject);
       worker.on('exit', (code) => {
+        if (transport.closing) return;
         process.stderr.write(`[flowbook] the socket worker stopped (exit code ${code}); the kernel cannot continue\n`);
         process.exit(1);
       });
@@ -57,12 +59,13 @@ export class WireTransport implements Transport {
     return this.roundTrip('drain');
   }
 
-  /** Resolves once everything sent so far has been handed to ZeroMQ (before the process exits). */
-  flush(): Promise<void> {
-    return this.roundTrip('flush');
+  /** Delivers everything sent so far and closes the sockets; the last step before the process exits. */
+  close(): Promise<void> {
+    this.closing = true;
+    return this.roundTrip('close');
   }
 
-  private roundTrip(kind: 'drain' | 'flush'): Promise<void> {
+  private roundTrip(kind: 'drain' | 'close'): Promise<void> {
     const token = this.nextToken++;
     return new Promise((resolve) => {
       this.waiting.set(token, resolve);

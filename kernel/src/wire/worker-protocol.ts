@@ -16,12 +16,12 @@ export interface SocketWorkerData {
 export type ToSocketWorker =
   | { kind: 'send'; channel: Channel; message: Message }
   | { kind: 'drain'; token: number }
-  | { kind: 'flush'; token: number };
+  | { kind: 'close'; token: number };
 
 /** Worker → main thread. */
 export type FromSocketWorker =
   | { kind: 'ready' }
   | { kind: 'received'; channel: Channel; message: Message }
   | { kind: 'drained'; token: number }
-  | { kind: 'flushed'; token: number }
+  | { kind: 'closed'; token: number }
   | { kind: 'shutdown'; restart: boolean };

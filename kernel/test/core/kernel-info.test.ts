@@ -1,4 +1,6 @@
-import { replyOf, request, startHarness, types } from './support/fake-kernel';
+import { History } from '../../src/core/history';
+import { KernelCore } from '../../src/core/kernel-core';
+import { FakeInterpreter, FakeTransport, idleOf, replyOf, request, startHarness, tempHistoryFile, types } from './support/fake-kernel';
 
 describe('kernel_info_request', () => {
   it('P4: busy, reply, idle with the request as parent, and a complete language_info', async () => {
@@ -32,5 +34,25 @@ describe('kernel_info_request', () => {
     expect(types(sent)).toEqual(['status:busy', 'status:idle']);
     const after = await kernel.roundTrip('shell', request('kernel_info_request', {}));
     expect(replyOf(after).header.msg_type).toBe('kernel_info_reply');
+  });
+});
+
+describe('warm-up', () => {
+  it('is started once, after the first kernel_info reply and its idle', async () => {
+    const transport = new FakeTransport();
+    const seenAtWarmUp: string[][] = [];
+    const core = new KernelCore({
+      transport,
+      interpreter: new FakeInterpreter(),
+      history: new History(tempHistoryFile()),
+      kernelInfo: { status: 'ok' },
+      exit: () => undefined,
+      afterFirstKernelInfo: () => seenAtWarmUp.push(types(transport.sent)),
+    });
+    for (const req of [request('kernel_info_request', {}), request('kernel_info_request', {})]) {
+      core.receive('shell', req);
+      await idleOf(transport, req.header.msg_id);
+    }
+    expect(seenAtWarmUp).toEqual([['status:busy', 'kernel_info_reply', 'status:idle']]);
   });
 });

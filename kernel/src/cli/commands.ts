@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FlowbookError } from '../errors';
+import { installKernelSpec, uninstallKernelSpec } from './kernelspec';
+import type { SpecLocation } from './kernelspec';
+
+/** One `flowbook <name>` subcommand. */
+export interface Command {
+  usage: string;
+  summary: string;
+  /** Returns the process exit code. */
+  run(args: string[], io: CommandIO): Promise<number>;
+}
+
+export interface CommandIO {
+  out(line: string): void;
+  err(line: string): void;
+  env: NodeJS.ProcessEnv;
+}
+
+const PACKAGE_ROOT = join(__dirname, '..', '..');
+
+/** `--user` (the default) | `--sys-prefix` | `--prefix DIR`, as `jupyter kernelspec install` takes them. */
+export function parseLocation(args: string[]): SpecLocation {
+  let location: SpecLocation = { kind: 'user' };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--user') location = { kind: 'user' };
+    else if (arg === '--sys-prefix') location = { kind: 'sys-prefix' };
+    else if (arg === '--prefix' || arg.startsWith('--prefix=')) {
+      const dir = arg === '--prefix' ? args[++i] : arg.slice('--prefix='.length);
+      if (!dir) throw new FlowbookError('MissingPrefix', '--prefix needs a directory.', 'Write it as --prefix DIR, e.g. --prefix /opt/conda.');
+      location = { kind: 'prefix', dir };
+    } else {
+      throw new FlowbookError('UnknownOption', `Unknown option ${JSON.stringify(arg)}.`, 'Use --user, --sys-prefix or --prefix DIR.');
+    }
+  }
+  return location;
+}
+
+const install: Command = {
+  usage: 'install [--user | --sys-prefix | --prefix DIR]',
+  summary: 'install the Flowbook kernelspec for Jupyter (default: --user)',
+  async run(args, io) {
+    const dir = installKernelSpec(
+      parseLocation(args),
+      {
+        node: process.execPath,
+        kernelMain: join(PACKAGE_ROOT, 'dist', 'main.js'),
+        assetsDir: join(PACKAGE_ROOT, 'assets'),
+        version: (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version,
+      },
+      io.env,
+    );
+    io.out(`Installed the Flowbook kernelspec in ${dir}`);
+    return 0;
+  },
+};
+
+const uninstall: Command = {
+  usage: 'uninstall [--user | --sys-prefix | --prefix DIR]',
+  summary: 'remove the Flowbook kernelspec',
+  async run(args, io) {
+    const dir = uninstallKernelSpec(parseLocation(args), io.env);
+    io.out(dir ? `Removed the Flowbook kernelspec from ${dir}` : 'No Flowbook kernelspec was installed there.');
+    return 0;
+  },
+};
+
+/** The subcommand table; other features add their entries here. */
+export const COMMANDS: Record<string, Command> = { install, uninstall };
