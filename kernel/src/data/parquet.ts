@@ -9,7 +9,7 @@ import { loadArrowTable, queryArrow, quoteLiteral, withDuckDB } from './duckdb';
 export async function writeParquet(table: arrow.Table, filePath: string): Promise<void> {
   await withDuckDB(async (connection) => {
     await loadArrowTable(connection, 'output', table);
-    await connection.run(`COPY output TO ${quoteLiteral(filePath)} (FORMAT parquet, COMPRESSION zstd)`);
+    await connection.run(`COPY output TO ${quoteLiteral(filePath)} (FORMAT parquet)`);
   });
 }
 

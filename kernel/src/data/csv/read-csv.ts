@@ -45,7 +45,7 @@ export async function readCsv(files: readonly string[], options: CsvReadOptions)
 /** Reads CSV files straight into a Parquet file inside DuckDB (no trip through JavaScript values): the fast path for storing a source. */
 export async function csvToParquet(files: readonly string[], options: CsvReadOptions, outputFile: string): Promise<{ rows: number; warnings: string[] }> {
   return withPreparedCsv(files, options, async (connection, plan) => {
-    const result = await connection.runAndReadAll(`COPY (SELECT * FROM ${plan.readExpression}) TO ${quoteLiteral(outputFile)} (FORMAT parquet, COMPRESSION zstd)`);
+    const result = await connection.runAndReadAll(`COPY (SELECT * FROM ${plan.readExpression}) TO ${quoteLiteral(outputFile)} (FORMAT parquet)`);
     const rows = Number(result.getRows()[0]?.[0] ?? 0);
     checkRowCount(plan, rows);
     return { rows, warnings: plan.warnings };

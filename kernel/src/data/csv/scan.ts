@@ -48,49 +48,42 @@ export interface CsvScan {
 export function scanCsv(buf: Uint8Array, start: number, dialect: CsvDialect, missingTokens: readonly Uint8Array[]): CsvScan {
   const { delimiter, quote } = dialect;
   const end = buf.length;
-  const result: CsvScan = {
-    firstRecord: [],
-    firstRecordKinds: [],
-    columns: [],
-    records: 0,
-    shortRecords: 0,
-    newlines: { crlf: 0, lf: 0, cr: 0 },
-    quotedNewlines: false,
-  };
+  const missing = new MissingTokens(missingTokens);
   const decoder = new TextDecoder();
-  const isMissing = (s: number, e: number): boolean => {
-    const length = e - s;
-    for (const token of missingTokens) {
-      if (token.length !== length) continue;
-      let k = 0;
-      while (k < length && buf[s + k] === token[k]) k++;
-      if (k === length) return true;
-    }
-    return false;
-  };
+  const firstRecord: string[] = [];
+  const firstRecordKinds: number[] = [];
+  // Per column state in flat arrays (sized once the first record is known): the hot loop stays monomorphic.
+  let kinds = new Int32Array(0);
+  let hasValue = new Uint8Array(0);
+  let zoned = new Uint8Array(0);
+  let width = 0;
+  let records = 0;
+  let shortRecords = 0;
+  let longRecord: CsvScan['longRecord'];
+  let crlf = 0;
+  let lf = 0;
+  let cr = 0;
+  let quotedNewlines = false;
+  let unterminatedQuoteLine: number | undefined;
 
   let i = start;
   let line = 1;
-  let recordIndex = 0;
+  let inFirstRecord = true;
   let field = 0;
   let recordStart = i;
   let recordLine = 1;
   while (i < end) {
-    let fieldStart: number;
+    let fieldStart = i;
     let fieldEnd: number;
     let plain = true;
     if (buf[i] === quote) {
       const openLine = line;
       fieldStart = ++i;
-      for (;;) {
-        if (i >= end) {
-          result.unterminatedQuoteLine = openLine;
-          fieldEnd = end;
-          break;
-        }
+      fieldEnd = end;
+      while (i < end) {
         const b = buf[i];
         if (b === quote) {
-          if (buf[i + 1] === quote) {
+          if (i + 1 < end && buf[i + 1] === quote) {
             plain = false;
             i += 2;
             continue;
@@ -100,17 +93,17 @@ export function scanCsv(buf: Uint8Array, start: number, dialect: CsvDialect, mis
         }
         if (b === LF) {
           line++;
-          result.quotedNewlines = true;
-        } else if (b === CR) result.quotedNewlines = true;
+          quotedNewlines = true;
+        } else if (b === CR) quotedNewlines = true;
         i++;
       }
+      if (fieldEnd === end) unterminatedQuoteLine ??= openLine;
       // Text after a closing quote is not RFC 4180; keep it as part of a string value.
       while (i < end && buf[i] !== delimiter && buf[i] !== LF && buf[i] !== CR) {
         i++;
         plain = false;
       }
     } else {
-      fieldStart = i;
       while (i < end) {
         const b = buf[i];
         if (b === delimiter || b === LF || b === CR) break;
@@ -122,21 +115,21 @@ export function scanCsv(buf: Uint8Array, start: number, dialect: CsvDialect, mis
     const atRecordEnd = i >= end || buf[i] !== delimiter;
     const blankLine = atRecordEnd && field === 0 && fieldStart === recordStart && fieldEnd === fieldStart;
     if (!blankLine) {
-      if (recordIndex === 0) {
-        result.firstRecord.push(decoder.decode(buf.subarray(fieldStart, fieldEnd)).replace(/""/g, '"'));
-        result.firstRecordKinds.push(isMissing(fieldStart, fieldEnd) ? -1 : plain ? classifyField(buf, fieldStart, fieldEnd) : 0);
-      } else if (field < result.columns.length) {
-        const column = result.columns[field];
-        if ((column.kinds !== 0 || !column.hasValue) && !isMissing(fieldStart, fieldEnd)) {
-          column.hasValue = true;
-          if (column.kinds !== 0) {
-            const kinds = plain ? classifyField(buf, fieldStart, fieldEnd) : 0;
-            column.kinds &= kinds;
-            if (kinds & ZONED) column.zoned = true;
+      if (inFirstRecord) {
+        firstRecord.push(decoder.decode(buf.subarray(fieldStart, fieldEnd)).replace(/""/g, '"'));
+        firstRecordKinds.push(missing.matches(buf, fieldStart, fieldEnd) ? -1 : plain ? classifyField(buf, fieldStart, fieldEnd) : 0);
+      } else if (field < width) {
+        const k = kinds[field];
+        if ((k !== 0 || hasValue[field] === 0) && !missing.matches(buf, fieldStart, fieldEnd)) {
+          hasValue[field] = 1;
+          if (k !== 0) {
+            const found = plain ? classifyField(buf, fieldStart, fieldEnd) : 0;
+            kinds[field] = k & found;
+            if (found & ZONED) zoned[field] = 1;
           }
         }
-      } else if (!result.longRecord) {
-        result.longRecord = { line: recordLine, fields: field + 1 };
+      } else if (!longRecord) {
+        longRecord = { line: recordLine, fields: field + 1 };
       }
     }
 
@@ -146,22 +139,24 @@ export function scanCsv(buf: Uint8Array, start: number, dialect: CsvDialect, mis
       continue;
     }
     if (!blankLine) {
-      if (recordIndex === 0) {
-        for (let c = 0; c < result.firstRecord.length; c++) result.columns.push({ kinds: ALL_KINDS, zoned: false, hasValue: false });
+      if (inFirstRecord) {
+        inFirstRecord = false;
+        width = firstRecord.length;
+        kinds = new Int32Array(width).fill(ALL_KINDS);
+        hasValue = new Uint8Array(width);
+        zoned = new Uint8Array(width);
       } else {
-        result.records++;
-        if (field + 1 < result.columns.length) result.shortRecords++;
-        if (field + 1 > result.columns.length && !result.longRecord) result.longRecord = { line: recordLine, fields: field + 1 };
+        records++;
+        if (field + 1 < width) shortRecords++;
       }
-      recordIndex++;
     }
     if (i < end) {
-      if (buf[i] === CR && buf[i + 1] === LF) {
-        result.newlines.crlf++;
+      if (buf[i] === CR && i + 1 < end && buf[i + 1] === LF) {
+        crlf++;
         i += 2;
       } else {
-        if (buf[i] === CR) result.newlines.cr++;
-        else result.newlines.lf++;
+        if (buf[i] === CR) cr++;
+        else lf++;
         i++;
       }
       line++;
@@ -170,5 +165,27 @@ export function scanCsv(buf: Uint8Array, start: number, dialect: CsvDialect, mis
     recordStart = i;
     recordLine = line;
   }
-  return result;
+  const columns: ColumnScan[] = Array.from({ length: width }, (_, c) => ({ kinds: kinds[c], zoned: zoned[c] === 1, hasValue: hasValue[c] === 1 }));
+  return { firstRecord, firstRecordKinds, columns, records, shortRecords, longRecord, newlines: { crlf, lf, cr }, quotedNewlines, unterminatedQuoteLine };
+}
+
+/** Missing-value tokens grouped by byte length, so most fields are ruled out by their length alone. */
+class MissingTokens {
+  private readonly byLength: Uint8Array[][] = [];
+
+  constructor(tokens: readonly Uint8Array[]) {
+    for (const token of tokens) (this.byLength[token.length] ??= []).push(token);
+  }
+
+  matches(buf: Uint8Array, start: number, end: number): boolean {
+    const candidates = this.byLength[end - start];
+    if (candidates === undefined) return false;
+    for (let t = 0; t < candidates.length; t++) {
+      const token = candidates[t];
+      let k = 0;
+      while (k < token.length && buf[start + k] === token[k]) k++;
+      if (k === token.length) return true;
+    }
+    return false;
+  }
 }

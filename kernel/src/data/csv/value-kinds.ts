@@ -73,36 +73,44 @@ function classifyNumber(buf: Uint8Array, start: number, end: number): number {
 
 function classifyBool(buf: Uint8Array, start: number, end: number): number {
   const length = end - start;
-  if (length !== 4 && length !== 5) return 0;
-  let word = '';
-  for (let i = start; i < end; i++) word += String.fromCharCode(buf[i] | 0x20);
-  return word === 'true' || word === 'false' ? BOOL : 0;
+  if (length === 4) return matchesLowercase(buf, start, 'true') ? BOOL : 0;
+  if (length === 5) return matchesLowercase(buf, start, 'false') ? BOOL : 0;
+  return 0;
+}
+
+function matchesLowercase(buf: Uint8Array, start: number, word: string): boolean {
+  for (let k = 0; k < word.length; k++) if ((buf[start + k] | 0x20) !== word.charCodeAt(k)) return false;
+  return true;
+}
+
+/** The value of `count` ASCII digits at `at`, or -1 when one is missing or not a digit. */
+function digitsAt(buf: Uint8Array, at: number, count: number, end: number): number {
+  if (at + count > end) return -1;
+  let value = 0;
+  for (let k = at; k < at + count; k++) {
+    const b = buf[k];
+    if (b < ZERO || b > NINE) return -1;
+    value = value * 10 + (b - ZERO);
+  }
+  return value;
 }
 
 /** ISO dates (`2024-02-29`) and timestamps (`2024-02-29 13:45[:07[.123456]]`, `T` form, optional `Z`/offset); impossible dates are strings. */
 function classifyTemporal(buf: Uint8Array, start: number, end: number): number {
-  const digits = (at: number, count: number): number => {
-    let value = 0;
-    for (let k = at; k < at + count; k++) {
-      if (k >= end || !isDigit(buf[k])) return -1;
-      value = value * 10 + (buf[k] - ZERO);
-    }
-    return value;
-  };
-  const year = digits(start, 4);
+  const year = digitsAt(buf, start, 4, end);
   if (year < 0 || buf[start + 4] !== MINUS || buf[start + 7] !== MINUS) return 0;
-  const month = digits(start + 5, 2);
-  const day = digits(start + 8, 2);
+  const month = digitsAt(buf, start + 5, 2, end);
+  const day = digitsAt(buf, start + 8, 2, end);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return 0;
   let i = start + 10;
   if (i === end) return DATE | TIMESTAMP;
   if (buf[i] !== 0x54 && buf[i] !== 0x20) return 0;
-  const hour = digits(i + 1, 2);
-  const minute = digits(i + 4, 2);
+  const hour = digitsAt(buf, i + 1, 2, end);
+  const minute = digitsAt(buf, i + 4, 2, end);
   if (hour < 0 || hour > 23 || buf[i + 3] !== 0x3a || minute < 0 || minute > 59) return 0;
   i += 6;
   if (i < end && buf[i] === 0x3a) {
-    const second = digits(i + 1, 2);
+    const second = digitsAt(buf, i + 1, 2, end);
     if (second < 0 || second > 59) return 0;
     i += 3;
     if (i < end && buf[i] === DOT) {
@@ -114,17 +122,17 @@ function classifyTemporal(buf: Uint8Array, start: number, end: number): number {
   if (i === end) return TIMESTAMP;
   if (buf[i] === 0x5a && i + 1 === end) return TIMESTAMP | ZONED;
   if (buf[i] !== PLUS && buf[i] !== MINUS) return 0;
-  const offsetHours = digits(i + 1, 2);
+  const offsetHours = digitsAt(buf, i + 1, 2, end);
   if (offsetHours < 0 || offsetHours > 14) return 0;
   const rest = end - (i + 3);
   if (rest === 0) return TIMESTAMP | ZONED;
   const minutesAt = buf[i + 3] === 0x3a ? i + 4 : i + 3;
-  return end - minutesAt === 2 && digits(minutesAt, 2) >= 0 && digits(minutesAt, 2) < 60 ? TIMESTAMP | ZONED : 0;
+  return end - minutesAt === 2 && digitsAt(buf, minutesAt, 2, end) >= 0 && digitsAt(buf, minutesAt, 2, end) < 60 ? TIMESTAMP | ZONED : 0;
 }
 
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 export type ColumnType = 'bool' | 'int32' | 'int' | 'float' | 'date' | 'timestamp' | 'timestamptz' | 'string';
