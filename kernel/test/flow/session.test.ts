@@ -1,0 +1,176 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createFlowSession } from '../../src/runtime/flow-session';
+import type { FlowEvent } from '../../src/flow/events';
+import { LocalStore } from '../../src/store/local';
+import { runCell, text } from './cells';
+import { temporaryFolder } from './helpers';
+
+function session(): { dir: string; session: ReturnType<typeof createFlowSession> } {
+  const dir = temporaryFolder();
+  writeFileSync(join(dir, 'sales.csv'), 'city,qty\nBeijing,5\nShanghai,\nBeijing,7\nShenzhen,2\nShanghai,4\n');
+  return { dir, session: createFlowSession({ notebookDir: dir, store: new LocalStore(join(dir, '.flowbook')) }) };
+}
+
+describe('node cells', () => {
+  it('show the node status, timing and a table preview as HTML and text', async () => {
+    const { session: s } = session();
+    const record = await runCell(s, '%%source sales\nsales.csv');
+    expect(record.outcome).toEqual({ status: 'ok' });
+    expect(record.displays).toHaveLength(1);
+    expect(text(record)).toMatch(/^sales · source · done · \d+ ms/);
+    expect(text(record)).toContain('5 rows × 2 columns');
+    expect(String(record.displays[0]!['text/html'])).toContain('<strong>sales</strong>');
+  });
+
+  it('escape every name and value in the HTML', async () => {
+    const { session: s } = session();
+    const record = await runCell(s, '%%node evil\n[{ "<b>name</b>": "<script>alert(1)</script>" }]');
+    const html = String(record.displays[0]!['text/html']);
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&lt;script&gt;');
+  });
+
+  it('report a grammar error as a cell error naming the token', async () => {
+    const { session: s } = session();
+    const record = await runCell(s, '%%sql clean --form sales\nSELECT 1');
+    expect(record.outcome).toMatchObject({ status: 'error', ename: 'MagicSyntaxError', evalue: expect.stringContaining('"--form"') });
+  });
+
+  it('report an unknown upstream with the known node ids', async () => {
+    const { session: s } = session();
+    await runCell(s, '%%source sales\nsales.csv');
+    const record = await runCell(s, '%%sql totals --from sale\nSELECT 1');
+    expect(record.outcome).toMatchObject({ status: 'error', ename: 'UnknownUpstream', evalue: expect.stringContaining('known nodes: sales') });
+  });
+
+  it('report bad YAML with its line', async () => {
+    const { session: s } = session();
+    await runCell(s, '%%source sales\nsales.csv');
+    const record = await runCell(s, '%%split parts --from sales\nseed: 1\nmethod: [random\n');
+    expect(record.outcome).toMatchObject({ status: 'error', ename: 'NodeYamlError' });
+  });
+
+  it('a model kind this kernel does not have is named with the kinds it has', async () => {
+    const { session: s } = session();
+    const record = await runCell(s, '%%dnn_regressor mpg --from sales\ntarget: qty');
+    expect(record.outcome).toMatchObject({ status: 'error', ename: 'UnknownNodeKind', evalue: expect.stringContaining('%%split') });
+  });
+
+  it('re-running a changed cell redefines its node and marks what follows stale', async () => {
+    const { session: s } = session();
+    await runCell(s, '%%source sales\nsales.csv', 'c1');
+    await runCell(s, '%%sql totals --from sales\nSELECT city, sum(qty) AS qty FROM sales GROUP BY city', 'c2');
+    await runCell(s, '%%sql top --from totals\nSELECT * FROM totals ORDER BY qty DESC LIMIT 1', 'c3');
+    await runCell(s, '%%sql totals --from sales\nSELECT city, count(*) AS qty FROM sales GROUP BY city', 'c2');
+    expect(s.flow.state('top').status).toBe('stale');
+    const top = await runCell(s, '%%sql top --from totals\nSELECT * FROM totals ORDER BY qty DESC, city LIMIT 1', 'c3');
+    expect(text(top)).toContain('Beijing');
+  });
+
+  it('a %%node cell runs in the session evaluate and the result is stored', async () => {
+    const { session: s } = session();
+    await runCell(s, '%%source sales\nsales.csv');
+    const record = await runCell(s, '%%node doubled --from sales\nsales.toArray().map((r) => ({ city: r.city, qty2: r.qty === null ? null : r.qty * 2 }))');
+    expect(text(record)).toMatch(/doubled · node · done/);
+    expect((await s.globals.flow.table('doubled')).getChild('qty2')!.toJSON()).toEqual([10, null, 14, 4, 8]);
+  });
+});
+
+describe('%flow', () => {
+  it('shows the DAG as the flowbook mime type with SVG and text', async () => {
+    const { session: s } = session();
+    await runCell(s, '%%source sales\nsales.csv');
+    await runCell(s, '%%split parts --from sales');
+    const record = await runCell(s, '%flow');
+    const bundle = record.displays[0]!;
+    expect(bundle['application/vnd.flowbook.dag+json']).toEqual({
+      nodes: [expect.objectContaining({ id: 'sales', kind: 'source', status: 'cached', rows: 5 }), expect.objectContaining({ id: 'parts', kind: 'split', status: 'done', rows: 4 })],
+      edges: [{ from: 'sales', to: 'parts' }],
+    });
+    expect(String(bundle['image/svg+xml'])).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(String(bundle['text/plain'])).toMatch(/parts +split +done +4 rows .*← sales/);
+  });
+
+  it('run, status, export, rm and clear', async () => {
+    const { dir, session: s } = session();
+    await runCell(s, '%%source sales\nsales.csv');
+    await runCell(s, '%%sql totals --from sales\nSELECT city, sum(qty) AS qty FROM sales GROUP BY city');
+    const run = await runCell(s, '%flow run sales --downstream');
+    expect(text(run)).toMatch(/^ran: sales cached \(\d+ ms\), totals cached/);
+
+    const status = await runCell(s, '%flow status');
+    expect(String(status.displays[0]!['text/html'])).toContain('<td style="text-align:left">totals</td>');
+
+    const exported = await runCell(s, '%flow export flow.json');
+    expect(exported.stdout).toContain(join(dir, 'flow.json'));
+    expect(JSON.parse(readFileSync(join(dir, 'flow.json'), 'utf8')).nodes.map((n: { id: string }) => n.id)).toEqual(['sales', 'totals']);
+
+    expect((await runCell(s, '%flow rm sales')).outcome).toMatchObject({ status: 'error', ename: 'NodeInUse' });
+    expect((await runCell(s, '%flow rm totals')).stdout).toBe('removed node totals\n');
+
+    await runCell(s, '%flow clear');
+    expect(s.flow.state('sales').status).toBe('stale');
+    const again = await runCell(s, '%flow run sales');
+    expect(text(again)).toMatch(/^ran: sales done/);
+  });
+
+  it('forwards node events to listeners', async () => {
+    const { session: s } = session();
+    const events: string[] = [];
+    s.on((e: FlowEvent) => events.push(e.type === 'graph_changed' ? e.type : `${e.type}:${e.node.id}`));
+    await runCell(s, '%%source sales\nsales.csv');
+    expect(events).toEqual(['graph_changed', 'node_started:sales', 'node_finished:sales']);
+  });
+
+  it('%jobs without a job runner says where jobs come from', async () => {
+    const { session: s } = session();
+    expect((await runCell(s, '%jobs')).outcome).toMatchObject({ status: 'error', ename: 'NoJobRunner' });
+  });
+});
+
+describe('%store', () => {
+  it('names the store, lists it, and moves the flow to another store', async () => {
+    const { dir, session: s } = session();
+    await runCell(s, '%%source sales\nsales.csv');
+    expect((await runCell(s, '%store')).stdout).toBe(`store: ${join(dir, '.flowbook')}\n`);
+    const listing = await runCell(s, '%store ls nodes');
+    expect(text(listing)).toContain('sales/');
+    await runCell(s, '%store use other-store');
+    expect(s.flow.store.uri).toBe(join(dir, 'other-store'));
+    const rerun = await runCell(s, '%flow run sales');
+    expect(text(rerun)).toMatch(/^ran: sales done/);
+  });
+});
+
+describe('the flow object of code cells', () => {
+  it('defines nodes from code and reads their tables', async () => {
+    const { session: s } = session();
+    await runCell(s, '%%source sales\nsales.csv');
+    s.globals.flow.node({ id: 'by_city', kind: 'sql', from: 'sales', body: 'SELECT city, count(*) AS n FROM sales GROUP BY city ORDER BY city' });
+    const records = await s.globals.flow.run('by_city');
+    expect(records.map((r) => r.status)).toEqual(['cached', 'done']);
+    const table = await s.globals.flow.table('by_city');
+    expect(JSON.stringify(table.toArray())).toBe('[{"city":"Beijing","n":2},{"city":"Shanghai","n":2},{"city":"Shenzhen","n":1}]');
+    expect(s.globalTypes).toContain('declare const flow');
+  });
+
+  it('A1: a null in an int column stays null through source, sql, node and split, also from the stored cache', async () => {
+    const { dir, session: s } = session();
+    await runCell(s, '%%source sales\nsales.csv');
+    await runCell(s, '%%sql kept --from sales\nSELECT * FROM sales');
+    await runCell(s, '%%node rows --from kept\nkept.toArray().map((r) => r.toJSON())');
+    await runCell(s, '%%split parts --from rows\ntest_ratio: 0.4\nseed: 3');
+    const qtyOf = async (flow: typeof s.globals.flow): Promise<(number | null)[]> => {
+      const parts = [await flow.table('parts', 'train'), await flow.table('parts', 'test')];
+      return parts.flatMap((t) => t.toArray().map((r) => r.toJSON())).sort((a, b) => String(a.qty).localeCompare(String(b.qty))).map((r) => r.qty as number | null);
+    };
+    expect(await qtyOf(s.globals.flow)).toEqual([2, 4, 5, 7, null]);
+    const restarted = createFlowSession({ notebookDir: dir, store: new LocalStore(join(dir, '.flowbook')) });
+    for (const cell of ['%%source sales\nsales.csv', '%%sql kept --from sales\nSELECT * FROM sales', '%%node rows --from kept\nkept.toArray().map((r) => r.toJSON())', '%%split parts --from rows\ntest_ratio: 0.4\nseed: 3']) {
+      await runCell(restarted, cell);
+    }
+    expect(restarted.flow.state('parts').status).toBe('cached');
+    expect(await qtyOf(restarted.globals.flow)).toEqual([2, 4, 5, 7, null]);
+  });
+});
