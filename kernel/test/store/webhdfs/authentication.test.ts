@@ -15,6 +15,7 @@ describe('Kerberos clusters and delegation tokens', () => {
       message: expect.stringContaining('this cluster requires Kerberos'),
       hint: expect.stringContaining('FLOWBOOK_HDFS_TOKEN'),
     });
+    await expect(client.exists('/data')).rejects.toMatchObject({ kind: 'HdfsKerberosRequired' });
   });
 
   it('H5: with a token only delegation= is sent, never user.name or doas, and it reaches the DataNode', async () => {

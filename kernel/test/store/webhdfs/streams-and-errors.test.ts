@@ -69,6 +69,16 @@ describe('uploads and downloads are streams that finish only when HDFS has the d
     expect(lead).toBeLessThan(12 * MB);
   });
 
+  it('H4: a DataNode that stalls fails the upload after the idle timeout instead of hanging', async () => {
+    server.behaviour.beforeCreated = () => new Promise<void>(() => {});
+    const impatient = new WebHdfsClient({ nameNodes: server.nameNodeAddresses, idleTimeoutMs: 300 });
+
+    await expect(impatient.create('/data/big.csv', Buffer.from('a\n'))).rejects.toMatchObject({
+      kind: 'HdfsTransferBroken',
+      message: expect.stringContaining('stopped answering'),
+    });
+  });
+
   it("H4: a failing source rejects the upload with the source's own error", async () => {
     async function* failing() {
       yield Buffer.alloc(MB);

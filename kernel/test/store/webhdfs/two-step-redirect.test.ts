@@ -69,4 +69,20 @@ describe('CREATE and OPEN go through the NameNode 307 to the DataNode', () => {
     const read = server.requests.find((r) => r.node === 'datanode' && r.op === 'OPEN');
     expect([read?.params.get('offset'), read?.params.get('length')]).toEqual(['1000', '500']);
   });
+
+  it('APPEND posts no body to the NameNode and adds the body at the DataNode', async () => {
+    server = await startWebHdfsServer();
+    const client = new WebHdfsClient({ nameNodes: server.nameNodeAddresses, user: 'analyst' });
+    await client.create('/logs/job.log', Buffer.from('epoch 1\n'));
+
+    const sent = await client.append('/logs/job.log', Buffer.from('epoch 2\n'));
+
+    expect(sent).toBe(8);
+    expect((await collect(client.open('/logs/job.log'))).toString()).toBe('epoch 1\nepoch 2\n');
+    const appends = server.requests.filter((r) => r.op === 'APPEND').map((r) => [r.node, r.method, r.bodyBytes]);
+    expect(appends).toEqual([
+      ['namenode', 'POST', 0],
+      ['datanode', 'POST', 8],
+    ]);
+  });
 });

@@ -282,8 +282,8 @@ export async function startWebHdfsServer(options: WebHdfsServerOptions = {}): Pr
 
 /** Splits `/webhdfs/v1/<path>?…` and percent-decodes each path segment once, strictly (a stray `%` is a 400). */
 function decodeTarget(rawUrl: string): { hdfsPath: string; rawPath: string } {
-  const rawPath = rawUrl.split('?')[0].replace(/^\/webhdfs\/v1/, '');
   if (!rawUrl.startsWith('/webhdfs/v1/')) throw failures.badArgument(`Not a WebHDFS URL: ${rawUrl}`);
+  const rawPath = rawUrl.split('?')[0].slice('/webhdfs/v1'.length);
   try {
     const hdfsPath = '/' + rawPath.split('/').filter((s) => s !== '').map(decodeURIComponent).join('/');
     return { hdfsPath, rawPath };
