@@ -27,7 +27,7 @@ export class TypeScriptError extends Error {
 }
 
 const FRAME = /^\s*at (?:(.*?) \()?(.*?):(\d+):(\d+)\)?$/;
-const INTERNAL_FILE = /^node:|^internal\/|[\\/]kernel[\\/](?:src|dist)[\\/]runtime[\\/]/;
+const RUNTIME_FILE = /[\\/]kernel[\\/](?:src|dist)[\\/]runtime[\\/]/;
 
 /**
  * Turns whatever a cell threw into Jupyter's error content. Line numbers in the traceback are the
@@ -69,11 +69,16 @@ function cellFrames(stack: string, lookup: CellScriptLookup): string[] {
     const [, fn, file, lineText, columnText] = match as unknown as [string, string | undefined, string, string, string];
     const script = lookup(file);
     if (script) {
+      // Frames without a cell line are the runtime's wrapper around the cell.
       const cellLine = script.cellLine(Number(lineText), Number(columnText));
-      const where = cellLine === undefined ? script.label : `${script.label}, line ${cellLine}`;
+      if (cellLine === undefined) continue;
       const name = fn?.replace(/^async /, '');
+      const where = `${script.label}, line ${cellLine}`;
       frames.push(name && name !== '<anonymous>' ? `    at ${name} (${where})` : `    at ${where}`);
-    } else if (!INTERNAL_FILE.test(file) && !file.startsWith('node:')) {
+    } else if (RUNTIME_FILE.test(file)) {
+      // The runtime called the cell: what lies below is the kernel, not the user's code.
+      break;
+    } else if (!file.startsWith('node:') && !file.startsWith('internal/')) {
       frames.push(line);
     }
   }

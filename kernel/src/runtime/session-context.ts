@@ -21,10 +21,16 @@ const SHARED_CONSTRUCTORS = [
 
 /** Host objects a cell expects to find, as in a Node.js module. */
 const HOST_GLOBALS = [
-  'process', 'Buffer', 'URL', 'URLSearchParams', 'TextEncoder', 'TextDecoder', 'AbortController', 'AbortSignal',
+  'Buffer', 'URL', 'URLSearchParams', 'TextEncoder', 'TextDecoder', 'AbortController', 'AbortSignal',
   'EventTarget', 'Event', 'MessageChannel', 'BroadcastChannel', 'Blob', 'fetch', 'Headers', 'Request', 'Response',
   'FormData', 'structuredClone', 'atob', 'btoa', 'performance', 'crypto', 'queueMicrotask',
 ] as const;
+
+/**
+ * The host's `process`: the kernel's own, and the real one also when the runtime runs inside a vm
+ * sandbox itself (jest hands its tests a copy of `process` that never receives process events).
+ */
+const hostProcess = vm.runInThisContext('process') as NodeJS.Process;
 
 export interface SessionContextOptions {
   notebookDir: string;
@@ -90,7 +96,7 @@ export class SessionContext {
   reportLateError(run: CellRun | undefined, error: unknown, what: string): void {
     const text = `${what}:\n${errorText(this.describeError(error))}`;
     if (run) run.output.stream('stderr', text);
-    else process.stderr.write(text);
+    else hostProcess.stderr.write(text);
   }
 
   /** Stops every timer any cell left running: on shutdown. */
@@ -110,6 +116,7 @@ export class SessionContext {
 
   private sandbox(): Record<string, unknown> {
     const sandbox: Record<string, unknown> = Object.create(null);
+    sandbox.process = hostProcess;
     for (const name of [...SHARED_CONSTRUCTORS, ...HOST_GLOBALS]) {
       const value = (globalThis as Record<string, unknown>)[name];
       if (value !== undefined) sandbox[name] = value;
@@ -163,7 +170,7 @@ export class SessionContext {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
     const run = this.currentRun();
     if (run) run.output.stream(name, text);
-    else process[name].write(text);
+    else hostProcess[name].write(text);
   }
 
   /** Timers that remember their cell: a late throw is reported there, and interrupt clears them. */
@@ -247,15 +254,15 @@ export class SessionContext {
       const run = this.currentRun();
       this.reportLateError(run, error, `Uncaught error in ${run?.label ?? 'a cell'}`);
     };
-    process.on('unhandledRejection', onRejection);
-    process.on('uncaughtException', onException);
+    hostProcess.on('unhandledRejection', onRejection);
+    hostProcess.on('uncaughtException', onException);
     this.undo.push(() => {
-      process.off('unhandledRejection', onRejection);
-      process.off('uncaughtException', onException);
+      hostProcess.off('unhandledRejection', onRejection);
+      hostProcess.off('uncaughtException', onException);
     });
 
     for (const name of ['stdout', 'stderr'] as const) {
-      const stream = process[name];
+      const stream = hostProcess[name];
       const original = stream.write;
       stream.write = ((chunk: unknown, ...rest: unknown[]) => {
         const run = this.currentRun();
@@ -268,24 +275,24 @@ export class SessionContext {
       this.undo.push(() => (stream.write = original));
     }
 
-    const exit = process.exit;
-    process.exit = ((code?: number) => {
-      if (!this.currentRun()) return exit.call(process, code);
+    const exit = hostProcess.exit;
+    hostProcess.exit = ((code?: number) => {
+      if (!this.currentRun()) return exit.call(hostProcess, code);
       throw new FlowbookError(
         'ProcessExit',
         `process.exit(${code ?? ''}) was called from a cell; the kernel keeps running`,
         'to start over, restart the kernel; to stop a cell early, throw an error',
       );
-    }) as typeof process.exit;
-    this.undo.push(() => (process.exit = exit));
+    }) as typeof hostProcess.exit;
+    this.undo.push(() => (hostProcess.exit = exit));
 
-    const emitWarning = process.emitWarning;
-    process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const emitWarning = hostProcess.emitWarning;
+    hostProcess.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
       // Importing inside the vm context uses the main loader, which Node 20 flags as experimental.
       if (String(typeof warning === 'string' ? warning : warning.message).includes('USE_MAIN_CONTEXT_DEFAULT_LOADER')) return;
-      (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
-    }) as typeof process.emitWarning;
-    this.undo.push(() => (process.emitWarning = emitWarning));
+      (emitWarning as (...args: unknown[]) => void).call(hostProcess, warning, ...rest);
+    }) as typeof hostProcess.emitWarning;
+    this.undo.push(() => (hostProcess.emitWarning = emitWarning));
   }
 }
 
