@@ -3,13 +3,6 @@ import { FlowbookError } from '../errors';
 import { LocalStore } from './local';
 import { Store, StoreEntry } from './store';
 
-/** What the WebHDFS backend module (`./webhdfs`, F's) exports; loaded only when an `hdfs://` store is used. */
-interface WebHdfsModule {
-  WebHdfsStore: new (uri: string) => Store;
-}
-
-const WEBHDFS_MODULE = './webhdfs';
-
 /**
  * The store a notebook uses: `uri` when given (`%store use URI`), else the `FLOWBOOK_STORE`
  * environment variable, else `.flowbook/` beside the notebook. A relative local path is taken
@@ -31,11 +24,10 @@ export function openStore(uri: string | undefined, baseDir: string): Store {
 }
 
 async function loadWebHdfs(uri: string): Promise<Store> {
-  // A computed specifier keeps the HDFS client (and its settings) out of local-only sessions. require,
-  // not import(): the kernel compiles to CommonJS, where a native import() of a folder throws
-  // ERR_UNSUPPORTED_DIR_IMPORT.
-  const backend = require(WEBHDFS_MODULE) as WebHdfsModule;
-  return new backend.WebHdfsStore(uri);
+  // Loaded on first use, so local-only sessions never load the HDFS client. require, not import():
+  // the kernel compiles to CommonJS, where a native import() of a folder throws ERR_UNSUPPORTED_DIR_IMPORT.
+  const { WebHdfsStore } = require('./webhdfs') as typeof import('./webhdfs');
+  return new WebHdfsStore(uri);
 }
 
 /** A store whose backend module is imported on first use, so opening a store stays synchronous. */

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { FlowbookError } from '../../src/errors';
 import { LocalStore } from '../../src/store/local';
 import { openStore } from '../../src/store/open';
 import { temporaryKeyFor } from '../../src/store/store';
@@ -96,6 +97,11 @@ describe('openStore', () => {
     expect(hdfs.uri).toBe('hdfs://namenode:9870/warehouse');
     expect(hdfs.localPath('x')).toBeUndefined();
     expect(() => openStore('s3://bucket/x', root)).toThrow(/no store backend/);
+  });
+
+  it('an hdfs:// store loads the WebHDFS backend on first use and reports its errors', async () => {
+    const unreachable = openStore('hdfs://127.0.0.1:1/warehouse', root);
+    await expect(unreachable.exists('nodes')).rejects.toBeInstanceOf(FlowbookError);
   });
 });
 
