@@ -1,0 +1,96 @@
+import { dirname, resolve } from 'node:path';
+import type { Message } from '../core/messages';
+import { KernelClient } from '../client/kernel-client';
+import { cellSource } from './notebook';
+import type { CodeCell, Notebook, Output } from './notebook';
+import { OutputCollector } from './output-collector';
+import { cellsNeededFor } from './select-cells';
+
+export interface RunOptions {
+  /** Only what this node needs (its cell, its upstream cells, the code cells before them). */
+  node?: string;
+  /** The store URI the kernel uses (`FLOWBOOK_STORE`); default: `.flowbook/` beside the notebook. */
+  store?: string;
+  /** The longest a single cell may take. */
+  cellTimeoutMs?: number;
+  onEvent?: (event: RunEvent) => void;
+}
+
+export type RunEvent =
+  | { type: 'kernel-ready'; startMs: number }
+  | { type: 'cell-started'; cellNumber: number; position: number; total: number; firstLine: string }
+  | { type: 'message'; cellNumber: number; message: Message }
+  | { type: 'cell-finished'; cellNumber: number; status: 'ok' | 'error'; seconds: number; outputs: Output[] };
+
+export interface RunFailure {
+  /** 1-based, counting every cell of the notebook as JupyterLab shows them. */
+  cellNumber: number;
+  ename: string;
+  evalue: string;
+  traceback: string[];
+}
+
+export interface RunResult {
+  notebook: Notebook;
+  failure?: RunFailure;
+  cellsRun: number;
+}
+
+/**
+ * Executes a notebook through a real Flowbook kernel over ZeroMQ, the same protocol path JupyterLab
+ * takes, and returns it with its outputs. Stops at the first failing cell.
+ */
+export async function runNotebook(notebook: Notebook, notebookPath: string, options: RunOptions = {}): Promise<RunResult> {
+  const codeCells = notebook.cells
+    .map((cell, index) => ({ cell, cellNumber: index + 1 }))
+    .filter((entry): entry is { cell: CodeCell; cellNumber: number } => entry.cell.cell_type === 'code');
+  const selected = options.node
+    ? (() => {
+        const needed = cellsNeededFor(options.node, codeCells.map(({ cell }) => cellSource(cell)));
+        return codeCells.filter((_, index) => needed.has(index));
+      })()
+    : codeCells;
+
+  const started = Date.now();
+  const client = await KernelClient.start({
+    cwd: dirname(resolve(notebookPath)),
+    env: options.store ? { FLOWBOOK_STORE: options.store } : {},
+  });
+  options.onEvent?.({ type: 'kernel-ready', startMs: Date.now() - started });
+  const displays = new Map<string, Output[]>();
+  let failure: RunFailure | undefined;
+  let cellsRun = 0;
+  try {
+    for (const [position, { cell, cellNumber }] of selected.entries()) {
+      const source = cellSource(cell);
+      options.onEvent?.({ type: 'cell-started', cellNumber, position: position + 1, total: selected.length, firstLine: source.split('\n')[0] ?? '' });
+      const collector = new OutputCollector(displays);
+      const cellStarted = Date.now();
+      const { reply } = await client.execute(source, {
+        metadata: cell.id ? { cellId: cell.id } : {},
+        timeoutMs: options.cellTimeoutMs ?? 3_600_000,
+        onIopub: (message) => {
+          collector.add(message);
+          options.onEvent?.({ type: 'message', cellNumber, message });
+        },
+      });
+      cellsRun++;
+      cell.outputs = collector.outputs;
+      cell.execution_count = typeof reply.content.execution_count === 'number' ? reply.content.execution_count : null;
+      const ok = reply.content.status === 'ok';
+      options.onEvent?.({ type: 'cell-finished', cellNumber, status: ok ? 'ok' : 'error', seconds: (Date.now() - cellStarted) / 1000, outputs: cell.outputs });
+      if (!ok) {
+        failure = {
+          cellNumber,
+          ename: String(reply.content.ename ?? 'Error'),
+          evalue: String(reply.content.evalue ?? ''),
+          traceback: Array.isArray(reply.content.traceback) ? reply.content.traceback.map(String) : [],
+        };
+        break;
+      }
+    }
+  } finally {
+    await client.close();
+  }
+  return { notebook, failure, cellsRun };
+}

@@ -1,0 +1,99 @@
+import type { Message, MimeBundle } from '../core/messages';
+import type { RunEvent } from './run-notebook';
+
+const TRAINING_MIME = 'application/vnd.flowbook.training+json';
+const MAX_PREVIEW_LINES = 12;
+
+export interface Terminal {
+  write(text: string): void;
+  /** A TTY gets one progress line rewritten in place; a log file gets a line per change, throttled. */
+  tty: boolean;
+}
+
+/** Shows a notebook run in a terminal: cells, their output in plain text, training progress. */
+export class TerminalProgress {
+  private progressShown = false;
+  private lastProgressAt = 0;
+  private lastProgressText = '';
+
+  constructor(private readonly terminal: Terminal, private readonly now: () => number = Date.now) {}
+
+  handle(event: RunEvent): void {
+    switch (event.type) {
+      case 'kernel-ready':
+        this.line(`Flowbook kernel ready in ${(event.startMs / 1000).toFixed(1)} s`);
+        break;
+      case 'cell-started':
+        this.line(`[${event.position}/${event.total}] cell ${event.cellNumber}: ${event.firstLine.slice(0, 100)}`);
+        break;
+      case 'message':
+        this.message(event.message);
+        break;
+      case 'cell-finished':
+        this.endProgress();
+        this.line(`    ${event.status === 'ok' ? 'done' : 'FAILED'} in ${event.seconds.toFixed(1)} s`);
+        break;
+    }
+  }
+
+  private message(message: Message): void {
+    const content = message.content;
+    switch (message.header.msg_type) {
+      case 'stream':
+        this.endProgress();
+        this.indented(String(content.text ?? ''));
+        break;
+      case 'display_data':
+      case 'execute_result':
+      case 'update_display_data': {
+        const data = (content.data ?? {}) as MimeBundle;
+        const text = typeof data['text/plain'] === 'string' ? data['text/plain'] : '';
+        if (TRAINING_MIME in data) this.progress(text);
+        else if (message.header.msg_type !== 'update_display_data' && text) this.preview(text);
+        break;
+      }
+      case 'error':
+        this.endProgress();
+        this.indented(`${String(content.ename)}: ${String(content.evalue)}`);
+        break;
+    }
+  }
+
+  private progress(text: string): void {
+    const summary = text.split('\n').filter((l) => l.trim() !== '').join(' | ');
+    if (summary === this.lastProgressText) return;
+    if (this.terminal.tty) {
+      this.terminal.write(`\r\x1b[2K    ${summary.slice(0, 160)}`);
+      this.progressShown = true;
+    } else if (this.now() - this.lastProgressAt >= 1000) {
+      this.line(`    ${summary}`);
+      this.lastProgressAt = this.now();
+    }
+    this.lastProgressText = summary;
+  }
+
+  private endProgress(): void {
+    if (this.progressShown) this.terminal.write('\n');
+    else if (!this.terminal.tty && this.lastProgressText) this.line(`    ${this.lastProgressText}`);
+    this.progressShown = false;
+    this.lastProgressText = '';
+    this.lastProgressAt = 0;
+  }
+
+  private preview(text: string): void {
+    this.endProgress();
+    const lines = text.split('\n');
+    const shown = lines.slice(0, MAX_PREVIEW_LINES);
+    if (lines.length > shown.length) shown.push(`… (${lines.length - shown.length} more lines)`);
+    this.indented(shown.join('\n'));
+  }
+
+  private indented(text: string): void {
+    const trimmed = text.endsWith('\n') ? text.slice(0, -1) : text;
+    if (trimmed) this.line(trimmed.split('\n').map((l) => `    ${l}`).join('\n'));
+  }
+
+  private line(text: string): void {
+    this.terminal.write(`${text}\n`);
+  }
+}

@@ -1,0 +1,34 @@
+import type { Message } from '../../src/core/messages';
+import { TerminalProgress } from '../../src/runner/terminal-progress';
+
+function display(msgType: string, text: string): Message {
+  return {
+    identities: [], header: { msg_id: 'm', session: 's', username: 'u', date: '', msg_type: msgType, version: '5.3' },
+    parent_header: {}, metadata: {}, buffers: [],
+    content: { data: { 'application/vnd.flowbook.training+json': {}, 'text/plain': text }, metadata: {}, transient: { display_id: 'j' } },
+  };
+}
+
+describe('showing a run in the terminal', () => {
+  it('rewrites one progress line in a TTY and ends it before the next output', () => {
+    let screen = '';
+    const progress = new TerminalProgress({ write: (t) => (screen += t), tty: true });
+    progress.handle({ type: 'cell-started', cellNumber: 4, position: 2, total: 3, firstLine: '%%dnn_regressor mpg' });
+    progress.handle({ type: 'message', cellNumber: 4, message: display('display_data', 'epoch 1/50') });
+    progress.handle({ type: 'message', cellNumber: 4, message: display('update_display_data', 'epoch 2/50') });
+    progress.handle({ type: 'cell-finished', cellNumber: 4, status: 'ok', seconds: 1.25, outputs: [] });
+    expect(screen).toBe('[2/3] cell 4: %%dnn_regressor mpg\n\r\x1b[2K    epoch 1/50\r\x1b[2K    epoch 2/50\n    done in 1.3 s\n');
+  });
+
+  it('writes throttled progress lines to a log, and the last state at the end', () => {
+    let screen = '';
+    let clock = 0;
+    const progress = new TerminalProgress({ write: (t) => (screen += t), tty: false }, () => clock);
+    clock = 5000;
+    progress.handle({ type: 'message', cellNumber: 1, message: display('display_data', 'epoch 1/50') });
+    clock = 5100;
+    progress.handle({ type: 'message', cellNumber: 1, message: display('update_display_data', 'epoch 2/50') });
+    progress.handle({ type: 'cell-finished', cellNumber: 1, status: 'error', seconds: 2, outputs: [] });
+    expect(screen).toBe('    epoch 1/50\n    epoch 2/50\n    FAILED in 2.0 s\n');
+  });
+});
