@@ -22,6 +22,14 @@ export interface JobOptions {
   workerPath?: string;
 }
 
+/**
+ * IPC-deserialized objects belong to Node's main realm; code running in a `vm` context (notebook
+ * cells, jest) fails tfjs's `instanceof Array` checks on them, so the model topology is re-created here.
+ */
+function ownRealm(result: TrainingResult): TrainingResult {
+  return { ...result, files: { ...result.files, modelJson: JSON.parse(JSON.stringify(result.files.modelJson)) as TrainingResult['files']['modelJson'] } };
+}
+
 /** The compiled worker: beside this file when running from dist, else in dist (tests run from src). */
 export function defaultWorkerPath(): string {
   const beside = path.join(__dirname, 'worker.js');
@@ -74,7 +82,7 @@ export class TrainingJob {
           case 'started': this.emit({ type: 'started', jobId: this.id, pid: message.pid, backend: message.backend }); break;
           case 'progress': this.emit({ type: 'progress', jobId: this.id, event: message.event }); break;
           case 'log': this.emit({ type: 'log', jobId: this.id, line: message.line }); break;
-          case 'finished': settle(() => resolve(message.result)); break;
+          case 'finished': settle(() => resolve(ownRealm(message.result))); break;
           case 'failed': settle(() => reject(new FlowbookError(message.error.kind, message.error.message, message.error.hint, { ...message.error.context, jobId: this.id }))); break;
         }
       });
