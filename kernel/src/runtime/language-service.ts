@@ -86,7 +86,8 @@ export class SessionLanguageService {
     const after = LEADING_IDENTIFIER.exec(code.slice(cursor))![0].length;
     const at = after > 0 || before === 0 ? cursor : cursor - 1;
     const info = service.getQuickInfoAtPosition(this.sessionFile, composed.cellStart + Math.max(at, 0));
-    if (!info || at < 0) return { found: false, data: {}, metadata: {} };
+    // An unknown name (a half-typed one) has quick info of kind '' and type any: nothing to show.
+    if (!info || at < 0 || info.kind === ts.ScriptElementKind.unknown) return { found: false, data: {}, metadata: {} };
     const signature = ts.displayPartsToString(info.displayParts);
     const docs = ts.displayPartsToString(info.documentation);
     const tags = (info.tags ?? []).map((tag) => `@${tag.name} ${ts.displayPartsToString(tag.text)}`.trim());

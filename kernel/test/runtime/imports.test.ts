@@ -1,0 +1,35 @@
+import { Session, notebookFolder } from './session-harness';
+
+describe('imports', () => {
+  let session: Session;
+  beforeAll(() => {
+    session = new Session({ notebookDir: notebookFolder() });
+  });
+  afterAll(() => session.shutdown());
+
+  it('imports an ESM-only package from the notebook folder, and later cells see it', async () => {
+    expect(await session.value('import greeter, { greet } from "esm-only-greeter";\ngreet("flow")')).toBe("'hello, flow'");
+    expect(await session.value('greeter')).toBe("'esm default'");
+  });
+
+  it('imports CommonJS packages, by default and by name', async () => {
+    expect(await session.value('import counter from "cjs-counter";\ncounter.count([1, 2, 3])')).toBe('3');
+    expect(await session.value('import { count } from "cjs-counter";\ncount([1])')).toBe('1');
+    expect(await session.value('import * as iconv from "iconv-lite";\niconv.decode(Buffer.from([0xc4, 0xe3, 0xba, 0xc3]), "gbk")')).toBe("'你好'");
+    expect(await session.value('import { decode } from "iconv-lite";\ndecode(Buffer.from([0xca, 0xfd]), "gbk")')).toBe("'数'");
+  });
+
+  it('imports yaml (typed) and node builtins', async () => {
+    expect(await session.value('import YAML from "yaml";\nconst parsed: { a: number[] } = YAML.parse("a: [1, 2]");\nparsed.a.length')).toBe('2');
+    expect(await session.value('import * as path from "node:path";\nimport { existsSync } from "fs";\n[path.basename("/x/y.csv"), existsSync("/")]')).toBe("[ 'y.csv', true ]");
+  });
+
+  it('has require resolved from the notebook folder', async () => {
+    expect(await session.value('%%js\nrequire("cjs-counter").count([1, 2])')).toBe('2');
+  });
+
+  it('never prints the vm loader\'s experimental warning', async () => {
+    const { output } = await session.run('const again = await import("esm-only-greeter");\nagain.greet("x")');
+    expect(output.stderr).toBe('');
+  });
+});
