@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import type { Table } from 'apache-arrow';
 import type { KeyMetric } from '@flowbook/magics';
 import { readParquet, writeParquet } from '../data/parquet';
-import { logicalTypeName } from '../data/preview';
+import { logicalTypeName, renderTablePreview } from '../data/preview';
+import type { TablePreview } from '../data/preview';
 import { stringifyJson } from '../data/convert';
 import { temporaryKeyFor } from '../store/store';
 import type { Store } from '../store/store';
@@ -24,9 +25,14 @@ export interface Manifest {
   warnings: string[];
   artifacts: Record<string, unknown>;
   display?: Record<string, unknown>;
+  /** The preview of each port, rendered once, so a cached cell shows it without reading the Parquet. */
+  previews: Record<string, TablePreview>;
 }
 
-export type ManifestFacts = Omit<Manifest, 'format' | 'ports'>;
+export type ManifestFacts = Omit<Manifest, 'format' | 'ports' | 'previews'>;
+
+/** Rows a stored preview shows. */
+export const PREVIEW_ROWS = 10;
 
 /**
  * Node outputs on the store: `nodes/<id>/<fingerprint>/` holds `<port>.parquet` files and
@@ -51,6 +57,7 @@ export class NodeCache {
     const key = NodeCache.key(facts.node, facts.fingerprint);
     const temporary = temporaryKeyFor(key);
     const ports: Manifest['ports'] = {};
+    const previews: Manifest['previews'] = {};
     try {
       for (const [port, table] of Object.entries(tables)) {
         const file = `${port}.parquet`;
@@ -60,8 +67,9 @@ export class NodeCache {
           rows: table.numRows,
           schema: table.schema.fields.map((f) => ({ name: f.name, type: logicalTypeName(f.type), nullable: f.nullable })),
         };
+        previews[port] = renderTablePreview(table, { maxRows: PREVIEW_ROWS });
       }
-      const manifest: Manifest = { format: 1, ...facts, ports };
+      const manifest: Manifest = { format: 1, ...facts, ports, previews };
       await this.store.write(`${temporary}/manifest.json`, new TextEncoder().encode(stringifyJson(manifest, 1)));
       await this.store.publish(temporary, key);
       return manifest;

@@ -3,12 +3,14 @@ import { resolve } from 'node:path';
 import type { Table } from 'apache-arrow';
 import type { GraphNode, GraphSnapshot, InputRef, NodeStatus } from '@flowbook/magics';
 import { stringifyJson } from '../data/convert';
+import { renderTablePreview } from '../data/preview';
+import type { TablePreview } from '../data/preview';
 import { FlowbookError, isFlowbookError } from '../errors';
 import { invalidParamsError } from '../nodes/body';
 import type { Evaluate, NodeReporter, NodeRunContext, UpstreamRef } from '../nodes/kind';
 import type { NodeKindRegistry } from '../nodes/registry';
 import type { Store } from '../store/store';
-import { NodeCache } from './cache';
+import { NodeCache, PREVIEW_ROWS } from './cache';
 import type { Manifest } from './cache';
 import type { FlowEvent, FlowListener } from './events';
 import { canonicalJson, fingerprint } from './fingerprint';
@@ -148,6 +150,13 @@ export class Flow {
   /** Node ids, upstream before downstream. */
   order(): string[] {
     return this.graph.topologicalOrder();
+  }
+
+  /** The preview of a finished node's output on `port` (default: its first), stored with the output. */
+  async preview(id: string, port?: string): Promise<TablePreview> {
+    const chosen = port ?? this.options.kinds.get(this.graph.get(id).kind).outputPorts[0];
+    const stored = chosen !== undefined ? this.state(id).manifest?.previews?.[chosen] : undefined;
+    return stored ?? renderTablePreview(await this.output(id, port), { maxRows: PREVIEW_ROWS });
   }
 
   /** Runs `id` (and with `downstream`, what follows it) after bringing its upstream up to date. */

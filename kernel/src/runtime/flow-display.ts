@@ -1,13 +1,12 @@
-import type { Table } from 'apache-arrow';
 import type { GraphSnapshot } from '@flowbook/magics';
 import type { MimeBundle } from '../core/messages';
 import { stringifyJson } from '../data/convert';
-import { escapeHtml, renderTablePreview } from '../data/preview';
+import { escapeHtml } from '../data/preview';
+import type { TablePreview } from '../data/preview';
 import { renderDagSvg, renderDagText } from '../flow/dag-render';
 import type { NodeState } from '../flow/flow';
 
 const DAG_MIME = 'application/vnd.flowbook.dag+json';
-const PREVIEW_ROWS = 10;
 
 /** `%flow`: the graph as the extension's mime type, with SVG and text for viewers without it. */
 export function dagBundle(graph: GraphSnapshot, heading?: string): MimeBundle {
@@ -19,8 +18,8 @@ export interface NodeResultView {
   id: string;
   kind: string;
   state: NodeState;
-  /** Output tables by port, in the kind's port order. */
-  tables: [string, Table][];
+  /** Output previews by port, in the kind's port order. */
+  previews: [string, TablePreview][];
 }
 
 /** A node cell's result as one display: status and timing, warnings, summary, then a preview per output port. */
@@ -32,8 +31,8 @@ export function nodeResultBundle(view: NodeResultView): MimeBundle {
   const headline = `${view.id} · ${facts.join(' · ')}`;
   const warnings = manifest?.warnings ?? [];
   const summary = manifest ? summaryLines(manifest.summary) : [];
-  const previews = view.tables.map(([port, table]) => ({ port, preview: renderTablePreview(table, { maxRows: PREVIEW_ROWS }) }));
-  const portTitle = (port: string): string => (view.tables.length > 1 ? port : '');
+  const previews = view.previews.map(([port, preview]) => ({ port, preview }));
+  const portTitle = (port: string): string => (previews.length > 1 ? port : '');
 
   const html = [
     `<div class="flowbook-node" data-status="${escapeHtml(state.status)}">`,

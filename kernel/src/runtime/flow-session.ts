@@ -2,6 +2,7 @@ import { isMagicCell, MagicSyntaxError, parseCell } from '@flowbook/magics';
 import type { FlowCommand, JobsCommand, NodeCommand, StoreCommand } from '@flowbook/magics';
 import type { ExecuteOutcome } from '../core/interpreter';
 import type { MimeBundle } from '../core/messages';
+import type { TablePreview } from '../data/preview';
 import { FlowbookError, isFlowbookError } from '../errors';
 import type { FlowListener } from '../flow/events';
 import { Flow } from '../flow/flow';
@@ -74,9 +75,9 @@ export function createFlowSession(options: FlowSessionOptions): FlowSession {
       stopProgress();
     }
     const kindPorts = kinds.get(command.kind).outputPorts;
-    const tables = await Promise.all(kindPorts.map(async (port) => [port, await current.output(command.id, port)] as [string, Awaited<ReturnType<Flow['output']>>]));
+    const previews = await Promise.all(kindPorts.map(async (port) => [port, await current.preview(command.id, port)] as [string, TablePreview]));
     const state = current.state(command.id);
-    cell.output.display(nodeResultBundle({ id: command.id, kind: command.kind, state, tables }), {}, { display_id: progressId }, true);
+    cell.output.display(nodeResultBundle({ id: command.id, kind: command.kind, state, previews }), {}, { display_id: progressId }, true);
     if (state.manifest?.display) cell.output.display(state.manifest.display);
     return { status: 'ok' };
   };

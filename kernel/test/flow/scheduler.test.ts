@@ -1,3 +1,5 @@
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FlowEvent } from '../../src/flow/events';
 import { testFlow } from './helpers';
 
@@ -48,6 +50,21 @@ describe('the scheduler', () => {
     expect(records.every((r) => r.status === 'cached')).toBe(true);
     expect(first.kinds.sql.runs).toBe(runsBefore);
     expect((await restarted.table('parts', 'train')).numRows + (await restarted.table('parts', 'test')).numRows).toBe(3);
+  });
+
+  it('a stored output carries its preview, so a restarted flow shows it without reading the tables', async () => {
+    const first = testFlow();
+    defineChain(first.flow);
+    await first.flow.run('evens');
+    const restarted = first.restart();
+    defineChain(restarted);
+    await restarted.run('evens');
+    for (const file of readdirSync(join(first.storeDir, 'nodes/evens'), { recursive: true }) as string[]) {
+      if (file.endsWith('.parquet')) rmSync(join(first.storeDir, 'nodes/evens', file));
+    }
+    const preview = await restarted.preview('evens');
+    expect(preview['text/plain']).toContain('3 rows');
+    await expect(restarted.output('evens')).rejects.toThrow();
   });
 
   it('a changed node makes itself and everything downstream stale; upstream stays reused', async () => {
