@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { FlowbookError } from '../../errors';
-import { TOKEN_SETTING, USER_SETTING } from './options';
+import { TOKEN_COMMAND_SETTING, TOKEN_SETTING, USER_SETTING } from './options';
 
 /** The cluster's own answer, from a RemoteException JSON body: which Java exception, and its message. */
 export class WebHdfsRemoteError extends FlowbookError {
@@ -30,7 +30,7 @@ function hintFor(exception: string): string {
     case 'AccessControlException':
       return `ask the path's owner for access, or act as a permitted user (${USER_SETTING}) or with their delegation token (${TOKEN_SETTING})`;
     case 'InvalidToken':
-      return `the delegation token expired or is unknown to this cluster: fetch a fresh one (hdfs fetchdt, or op=GETDELEGATIONTOKEN) and set ${TOKEN_SETTING}`;
+      return `the delegation token expired or is unknown to this cluster: fetch a fresh one (op=GETDELEGATIONTOKEN) and set ${TOKEN_SETTING}, or set ${TOKEN_COMMAND_SETTING} to a command that prints one`;
     case 'FileAlreadyExistsException':
       return 'write to another path, or remove the existing one first';
     case 'StandbyException':
@@ -48,7 +48,7 @@ export async function failureFrom(res: IncomingMessage, operation: string, path:
     return new FlowbookError(
       'HdfsKerberosRequired',
       `this cluster requires Kerberos: ${from} answered HDFS ${operation} ${path} with 401 Negotiate, and Flowbook does not do SPNEGO`,
-      `pass a delegation token: set ${TOKEN_SETTING} (or the \`token\` option) to one fetched with \`hdfs fetchdt\` or \`curl --negotiate -u : "http://NAMENODE:9870/webhdfs/v1/?op=GETDELEGATIONTOKEN"\``,
+      `pass a delegation token: set ${TOKEN_SETTING} (or the \`token\` option) to the urlString that \`curl --negotiate -u : "http://NAMENODE:9870/webhdfs/v1/?op=GETDELEGATIONTOKEN"\` prints after kinit, and ${TOKEN_COMMAND_SETTING} to that command to renew it when it expires`,
       { operation, path, from },
     );
   }

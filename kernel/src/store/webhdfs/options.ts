@@ -1,9 +1,12 @@
+import { execFile } from 'node:child_process';
 import { FlowbookError } from '../../errors';
 
 /** The environment variable naming DataNode address rewrites, e.g. `9f3c2a1b7d44:9864=127.0.0.1:19864`. */
 export const DATANODE_MAP_SETTING = 'FLOWBOOK_HDFS_DATANODE_MAP';
 export const USER_SETTING = 'FLOWBOOK_HDFS_USER';
 export const TOKEN_SETTING = 'FLOWBOOK_HDFS_TOKEN';
+/** A shell command printing a fresh delegation token (or the GETDELEGATIONTOKEN JSON), run when the token is rejected. */
+export const TOKEN_COMMAND_SETTING = 'FLOWBOOK_HDFS_TOKEN_COMMAND';
 
 export interface WebHdfsOptions {
   /** NameNode HTTP addresses (`host:port`); more than one for HA, tried in order on standby or refusal. */
@@ -44,11 +47,46 @@ export function parseDataNodeMap(text: string): Map<string, string> {
   return map;
 }
 
-/** The options the environment sets: FLOWBOOK_HDFS_USER, FLOWBOOK_HDFS_TOKEN, FLOWBOOK_HDFS_DATANODE_MAP. */
+/**
+ * A token provider that runs `command` in a shell and takes its output: a bare token, or the JSON
+ * of op=GETDELEGATIONTOKEN (`{"Token":{"urlString":…}}`), e.g.
+ * `curl -s --negotiate -u : "http://nn:9870/webhdfs/v1/?op=GETDELEGATIONTOKEN"`.
+ */
+export function tokenFromCommand(command: string): () => Promise<string> {
+  return () =>
+    new Promise((resolve, reject) => {
+      execFile('/bin/sh', ['-c', command], { timeout: 60_000 }, (error, stdout, stderr) => {
+        const token = error ? '' : tokenIn(stdout);
+        if (token) return resolve(token);
+        reject(
+          new FlowbookError(
+            'HdfsTokenCommandFailed',
+            `the command in ${TOKEN_COMMAND_SETTING} gave no delegation token${error ? ` (${error.message.split('\n')[0]})` : ''}${stderr.trim() ? `: ${stderr.trim().slice(0, 300)}` : ''}`,
+            `run it in a terminal; it must print a token or the JSON of op=GETDELEGATIONTOKEN (kinit first on Kerberos clusters)`,
+            { command },
+          ),
+        );
+      });
+    });
+}
+
+function tokenIn(output: string): string {
+  const text = output.trim();
+  if (!text.startsWith('{')) return text;
+  try {
+    const urlString = (JSON.parse(text) as { Token?: { urlString?: unknown } }).Token?.urlString;
+    return typeof urlString === 'string' ? urlString : '';
+  } catch {
+    return '';
+  }
+}
+
+/** The options the environment sets: FLOWBOOK_HDFS_USER, FLOWBOOK_HDFS_TOKEN, FLOWBOOK_HDFS_TOKEN_COMMAND, FLOWBOOK_HDFS_DATANODE_MAP. */
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<WebHdfsOptions> {
   const options: Partial<WebHdfsOptions> = {};
   if (env[USER_SETTING]) options.user = env[USER_SETTING];
   if (env[TOKEN_SETTING]) options.token = env[TOKEN_SETTING];
+  if (env[TOKEN_COMMAND_SETTING]) options.refreshToken = tokenFromCommand(env[TOKEN_COMMAND_SETTING] ?? '');
   if (env[DATANODE_MAP_SETTING]) options.dataNodeMap = parseDataNodeMap(env[DATANODE_MAP_SETTING] ?? '');
   return options;
 }

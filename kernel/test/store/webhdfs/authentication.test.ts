@@ -1,4 +1,4 @@
-import { WebHdfsClient, WebHdfsRemoteError } from '../../../src/store/webhdfs';
+import { WebHdfsClient, WebHdfsRemoteError, WebHdfsStore, tokenFromCommand } from '../../../src/store/webhdfs';
 import { startWebHdfsServer, type WebHdfsTestServer } from '../../support/webhdfs-server/server';
 import { collect } from '../../support/webhdfs-server/streams';
 
@@ -109,5 +109,35 @@ describe('Kerberos clusters and delegation tokens', () => {
 
     expect(refreshToken).toHaveBeenCalledTimes(1);
     expect((await collect(client.open('/data/b.csv'))).toString()).toBe('second\n');
+  });
+
+  it('H5: FLOWBOOK_HDFS_TOKEN_COMMAND re-fetches a rejected token for a store configured from the environment', async () => {
+    server = await startWebHdfsServer({ security: 'kerberos' });
+    const expired = server.tokens.issue('analyst');
+    server.tokens.expire(expired);
+    const fresh = server.tokens.issue('analyst');
+    const saved = { ...process.env };
+    process.env.FLOWBOOK_HDFS_TOKEN = expired;
+    process.env.FLOWBOOK_HDFS_TOKEN_COMMAND = `printf '{"Token":{"urlString":"%s"}}' ${fresh}`;
+    try {
+      const store = new WebHdfsStore(`hdfs://${server.nameNodeAddresses[0]}/warehouse`);
+      await store.write('a.csv', Buffer.from('a\n'));
+      expect((await store.read('a.csv')).toString()).toBe('a\n');
+    } finally {
+      process.env = saved;
+    }
+    expect(server.requests.filter((r) => r.params.get('delegation') === expired)).toHaveLength(1);
+  });
+
+  it('H5: a token command that prints no token fails naming the setting', async () => {
+    server = await startWebHdfsServer({ security: 'kerberos' });
+    const expired = server.tokens.issue('analyst');
+    server.tokens.expire(expired);
+    const client = new WebHdfsClient({ nameNodes: server.nameNodeAddresses, token: expired, refreshToken: tokenFromCommand('echo "kinit: no credentials" >&2; exit 1') });
+
+    await expect(client.listStatus('/')).rejects.toMatchObject({
+      kind: 'HdfsTokenCommandFailed',
+      message: expect.stringContaining('FLOWBOOK_HDFS_TOKEN_COMMAND gave no delegation token'),
+    });
   });
 });
