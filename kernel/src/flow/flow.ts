@@ -147,9 +147,10 @@ export class Flow {
     return this.states.get(id) ?? { status: 'stale' };
   }
 
-  /** Node ids, upstream before downstream. */
-  order(): string[] {
-    return this.graph.topologicalOrder();
+  /** Node ids, upstream before downstream; with `upstreamOf`, only that node and what it needs. */
+  order(upstreamOf?: string): string[] {
+    if (upstreamOf === undefined) return this.graph.topologicalOrder();
+    return this.graph.topologicalOrder([upstreamOf, ...this.graph.upstreamOf(upstreamOf)]);
   }
 
   /** The preview of a finished node's output on `port` (default: its first), stored with the output. */

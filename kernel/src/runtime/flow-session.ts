@@ -178,26 +178,9 @@ function cellRunOptions(cell: MagicCell): RunOptions {
   return { signal: cell.signal, evaluate: cell.evaluate, report };
 }
 
-/** While a node cell runs: the status of the node and of the upstream it waits for. */
+/** While a node cell runs: the status of the node and of the upstream nodes it waits for. */
 function progressBundle(flow: Flow, id: string): MimeBundle {
-  const involved = flow.order().filter((n) => n === id || flow.definition(id) === undefined || isUpstream(flow, n, id));
-  const text = involved.map((n) => `${n}: ${flow.state(n).status}`).join('\n');
-  return { 'text/plain': text };
-}
-
-function isUpstream(flow: Flow, candidate: string, of: string): boolean {
-  const seen = new Set<string>();
-  const visit = (node: string): boolean => {
-    for (const input of [...flow.definition(node).inputs.map((i) => i.node), ...(flow.definition(node).model ? [flow.definition(node).model!] : [])]) {
-      if (input === candidate) return true;
-      if (!seen.has(input)) {
-        seen.add(input);
-        if (visit(input)) return true;
-      }
-    }
-    return false;
-  };
-  return visit(of);
+  return { 'text/plain': flow.order(id).map((n) => `${n}: ${flow.state(n).status}`).join('\n') };
 }
 
 function errorOutcome(error: unknown): ExecuteOutcome {

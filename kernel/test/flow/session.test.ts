@@ -155,6 +155,23 @@ describe('the flow object of code cells', () => {
     expect(s.globalTypes).toContain('declare const flow');
   });
 
+  it('A2: a count(*) BIGINT from %%sql reaches a %%node as a number and JSON-serializes, also from the stored cache', async () => {
+    const { dir, session: s } = session();
+    const cells = [
+      '%%source sales\nsales.csv',
+      '%%sql counts --from sales\nSELECT count(*) AS n, sum(qty)::BIGINT AS total FROM sales',
+      '%%node report --from counts\nconst row = counts.get(0);\n[{ kind: typeof row.n, half: row.n / 2, json: JSON.stringify(row.toJSON()) }]',
+    ];
+    for (const cell of cells) expect((await runCell(s, cell)).outcome).toEqual({ status: 'ok' });
+    const expected = [{ kind: 'number', half: 2.5, json: '{"n":5,"total":18}' }];
+    expect((await s.globals.flow.table('report')).toArray().map((r) => r.toJSON())).toEqual(expected);
+    // After a restart the node reads `counts` back from Parquet: still numbers.
+    const restarted = createFlowSession({ notebookDir: dir, store: new LocalStore(join(dir, '.flowbook')) });
+    for (const cell of cells.slice(0, 2)) await runCell(restarted, cell);
+    await runCell(restarted, cells[2]!.replace('[{', '[{ again: true, '));
+    expect((await restarted.globals.flow.table('report')).toArray().map((r) => r.toJSON())).toEqual([{ again: true, ...expected[0] }]);
+  });
+
   it('A1: a null in an int column stays null through source, sql, node and split, also from the stored cache', async () => {
     const { dir, session: s } = session();
     await runCell(s, '%%source sales\nsales.csv');
