@@ -118,7 +118,8 @@ export class SessionContext {
     const sandbox: Record<string, unknown> = Object.create(null);
     sandbox.process = hostProcess;
     for (const name of [...SHARED_CONSTRUCTORS, ...HOST_GLOBALS]) {
-      const value = (globalThis as Record<string, unknown>)[name];
+      // From the realm packages load into (`import` and `require` run there), not this module's.
+      const value: unknown = vm.runInThisContext(`typeof ${name} === 'undefined' ? undefined : ${name}`);
       if (value !== undefined) sandbox[name] = value;
     }
     sandbox.console = this.cellConsole();

@@ -1,0 +1,54 @@
+import type { ExecuteOutcome } from '../../src/core/interpreter';
+import type { CellMagics, MagicCell } from '../../src/runtime/cell-magic';
+import { Session, errorOf } from './session-harness';
+
+/** `%%double name` evaluates its body with `base` in scope and stores twice the value in a global. */
+class DoublingMagics implements CellMagics {
+  readonly cells: MagicCell[] = [];
+  handles(code: string): boolean {
+    return code.startsWith('%%double') || code.startsWith('%%hang');
+  }
+  async run(code: string, cell: MagicCell): Promise<ExecuteOutcome> {
+    this.cells.push(cell);
+    if (code.startsWith('%%hang')) {
+      await new Promise((resolve) => cell.signal.addEventListener('abort', resolve));
+      return { status: 'ok' };
+    }
+    const body = code.split('\n').slice(1).join('\n');
+    const value = (await cell.evaluate(body, { base: 21 })) as number;
+    cell.output.stream('stdout', `doubled ${value * 2}\n`);
+    return { status: 'ok' };
+  }
+}
+
+describe('cell magics', () => {
+  const magics = new DoublingMagics();
+  let session: Session;
+  beforeAll(() => {
+    session = new Session({ magics });
+  });
+  afterAll(() => session.shutdown());
+
+  it('hands a magic cell to the magics with its output and cell id, and evaluate sees the scope and the session', async () => {
+    await session.run('const offset = 0.5;');
+    const { outcome, output } = await session.run('%%double\nconst local: number = base + offset;\nconsole.log("inside");\nlocal', { cellId: 'm1' });
+    expect(outcome).toEqual({ status: 'ok' });
+    expect(output.stdout).toBe('inside\ndoubled 43\n');
+    expect(magics.cells.at(-1)!.cellId).toBe('m1');
+    expect(await session.value('typeof (globalThis as Record<string, unknown>).local')).toBe("'undefined'");
+  });
+
+  it('aborts the magic\'s signal on interrupt', async () => {
+    const { done } = session.start('%%hang');
+    setTimeout(() => session.interpreter.interrupt(), 100);
+    expect(errorOf(await done).ename).toBe('Interrupted');
+    expect(magics.cells.at(-1)!.signal.aborted).toBe(true);
+  });
+
+  it('evaluates user_expressions in the session', async () => {
+    await session.run('const answer = 42;');
+    const results = await session.interpreter.evaluateExpressions({ a: 'answer + 1', b: 'missing.x' });
+    expect(results.a).toEqual({ status: 'ok', data: { 'text/plain': '43' }, metadata: {} });
+    expect(results.b).toMatchObject({ status: 'error', ename: 'ReferenceError' });
+  });
+});
