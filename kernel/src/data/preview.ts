@@ -14,16 +14,18 @@ const MAX_CELL_CHARS = 80;
  * A table as the user sees it in a cell: its schema with logical types, its row count and its first
  * rows. Every name and value is HTML-escaped; nulls read as `null`; BigInts and dates print as text.
  */
-export function renderTablePreview(table: arrow.Table, options: { maxRows?: number } = {}): TablePreview {
+export function renderTablePreview(table: arrow.Table, options: { maxRows?: number; totalRows?: number } = {}): TablePreview {
   const maxRows = Math.max(0, options.maxRows ?? DEFAULT_MAX_ROWS);
+  // `totalRows`: the row count of the whole table when `table` holds only its first rows (read from a stored file).
+  const totalRows = options.totalRows ?? table.numRows;
   const fields = table.schema.fields;
   const shown = Math.min(maxRows, table.numRows);
   const columns = fields.map((f) => table.getChild(f.name)!);
   const rows: (string | null)[][] = [];
   for (let r = 0; r < shown; r++) rows.push(columns.map((c) => formatCell(c.get(r), c.type)));
   const types = fields.map((f) => logicalTypeName(f.type));
-  const summary = `${table.numRows.toLocaleString('en-US')} row${table.numRows === 1 ? '' : 's'} × ${fields.length} column${fields.length === 1 ? '' : 's'}`;
-  const more = table.numRows > shown ? `first ${shown} of ${table.numRows.toLocaleString('en-US')} rows` : '';
+  const summary = `${totalRows.toLocaleString('en-US')} row${totalRows === 1 ? '' : 's'} × ${fields.length} column${fields.length === 1 ? '' : 's'}`;
+  const more = totalRows > shown ? `first ${shown} of ${totalRows.toLocaleString('en-US')} rows` : '';
   return {
     'text/html': renderHtml(fields, types, rows, summary, more),
     'text/plain': renderText(fields, types, rows, summary, more),
