@@ -309,6 +309,12 @@ export interface ClassificationReport {
   classes: ClassReport[];
   /** Rows are true labels, columns predicted labels, both in `classes` order. */
   confusion: number[][];
+  /** Accuracy of always predicting the most frequent class, shown beside `accuracy`. */
+  majorityBaseline?: number | null;
+  majorityClass?: string | null;
+  logLoss?: number | null;
+  /** Two classes only. */
+  rocAuc?: number | null;
 }
 
 export interface RegressionReport {
@@ -322,6 +328,10 @@ export interface RegressionReport {
   r2: number;
   /** Mean absolute percentage error; absent when a target is zero. */
   mape?: number | null;
+  /** Predicting the training mean for every row. */
+  meanBaseline?: { mae: number; rmse: number; r2: number } | null;
+  /** Forecasts: predicting the last value of each window (e.g. yesterday's). */
+  persistenceBaseline?: { mae: number; rmse: number } | null;
 }
 
 /** `application/vnd.flowbook.metrics+json`. */

@@ -1,16 +1,40 @@
+import type { MetricsDisplay } from '@flowbook/magics';
 import type { ModelMetrics } from './metrics';
 
 export const METRICS_MIME = 'application/vnd.flowbook.metrics+json';
 
 /** One metrics report in the three forms a notebook output carries: data, HTML and plain text. */
 export interface MetricsReport {
-  json: ModelMetrics;
+  /** The shared mime payload the extension renders (magics' protocol). */
+  json: MetricsDisplay;
   html: string;
   text: string;
 }
 
-export function metricsReport(metrics: ModelMetrics): MetricsReport {
-  return { json: metrics, html: toHtml(metrics), text: toText(metrics) };
+export function metricsReport(metrics: ModelMetrics, nodeId: string): MetricsReport {
+  return { json: toDisplay(metrics, nodeId), html: toHtml(metrics), text: toText(metrics) };
+}
+
+/** JSON has no NaN: an undefined figure (e.g. AUC with one class present) travels as null. */
+function finite(v: number | undefined): number | null {
+  return v === undefined || !Number.isFinite(v) ? null : v;
+}
+
+function toDisplay(m: ModelMetrics, nodeId: string): MetricsDisplay {
+  if (m.task === 'classification') {
+    return {
+      task: 'classification', nodeId, split: m.evaluatedOn, rows: m.rows, accuracy: m.accuracy,
+      classes: m.perClass.map((c) => ({ label: String(c.label), precision: c.precision, recall: c.recall, f1: c.f1, support: c.support })),
+      confusion: m.confusion,
+      majorityBaseline: finite(m.majorityBaseline), majorityClass: String(m.majorityClass),
+      logLoss: finite(m.logLoss), rocAuc: finite(m.rocAuc),
+    };
+  }
+  return {
+    task: 'regression', nodeId, split: m.evaluatedOn, rows: m.rows,
+    mae: m.mae, mse: m.rmse ** 2, rmse: m.rmse, r2: m.r2, mape: finite(m.mape),
+    meanBaseline: m.meanBaseline, persistenceBaseline: m.persistenceBaseline ?? null,
+  };
 }
 
 /** The mime bundle of a report: survives sharing without the kernel. */

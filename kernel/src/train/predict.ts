@@ -3,7 +3,9 @@ import * as tf from '@tensorflow/tfjs';
 import { FlowbookError } from '../errors';
 import { headUnits, type Head } from './network';
 import type { ModelKind } from './params';
-import { completeRows, encodeFeatures, readColumns, rejectMissing, type Label, type PreprocessingState } from './preprocess';
+import { readLabels, readNumbers } from './columns';
+import { classificationMetrics, regressionMetrics, type ModelMetrics } from './metrics';
+import { completeRows, encodeClasses, encodeFeatures, readColumns, rejectMissing, type Label, type PreprocessingState } from './preprocess';
 import { buildWindows, gatherWindows, seriesOf, type WindowSpec } from './windows';
 
 /** `preprocessing.json`: the fitted preprocessing plus what shapes the model's inputs and outputs. */
@@ -12,6 +14,8 @@ export interface ModelPreprocessing extends PreprocessingState {
   head: Head;
   /** LSTM only: windowing is replayed exactly at prediction time. */
   window?: WindowSpec;
+  /** Regression: the training target's mean, the predict-the-mean baseline when scoring new rows. */
+  targetMean?: number;
 }
 
 /** Model inputs for a table: one sample per usable row (DNN) or per complete window (LSTM). */
@@ -21,6 +25,8 @@ export interface EncodedSamples {
   count: number;
   /** The table row each sample's prediction belongs to (for an LSTM: the window's last row). */
   rows: Int32Array;
+  /** The table row holding each sample's actual target (an LSTM's is `horizon` rows later; −1 beyond the data). */
+  targetRows: Int32Array;
 }
 
 export function encodeSamples(table: arrow.Table, prep: ModelPreprocessing): EncodedSamples {
@@ -38,12 +44,13 @@ export function encodeSamples(table: arrow.Table, prep: ModelPreprocessing): Enc
       sampleShape: [prep.window.size, width],
       count: windows.starts.length,
       rows: windows.lastRows,
+      targetRows: windows.targetRows,
     };
   }
   const rows = all.filter((r) => usable[r] === 1);
   const x = new Float32Array(rows.length * width);
   rows.forEach((r, i) => x.set(matrix.subarray(r * width, (r + 1) * width), i * width));
-  return { x, sampleShape: [width], count: rows.length, rows };
+  return { x, sampleShape: [width], count: rows.length, rows, targetRows: rows };
 }
 
 /** Runs the model over samples in batches; tensors are freed batch by batch. Returns count × units. */
@@ -95,38 +102,71 @@ export interface PredictionColumn {
   values: (number | Label | null)[];
 }
 
+export interface TablePredictions {
+  columns: PredictionColumn[];
+  /** Present when the table holds the target: the model scored against it (held-out data). */
+  metrics?: ModelMetrics;
+}
+
 /**
  * Prediction columns for every row of `table`: `predicted_<target>` and, for classes, one
  * `probability_<label>` per class. An LSTM's prediction on a row forecasts the target `horizon` rows
- * after it, from the window ending at that row.
+ * after it, from the window ending at that row. When the table has the target too, the predictions
+ * are scored against it (`evaluatedOn` names those rows in the report).
  */
-export function predictColumns(model: tf.LayersModel, prep: ModelPreprocessing, table: arrow.Table): PredictionColumn[] {
+export function predictTable(model: tf.LayersModel, prep: ModelPreprocessing, table: arrow.Table, evaluatedOn: string): TablePredictions {
+  checkInputColumns(table, prep);
   const samples = encodeSamples(table, prep);
   const outputs = runModel(model, samples.x, samples.sampleShape, samples.count);
   const n = table.numRows;
   const target = prep.target.column;
+  const hasTarget = table.getChild(target) !== null;
   if (prep.target.kind === 'numeric') {
     const values = toTargetUnits(prep, outputs);
     const column: (number | null)[] = new Array(n).fill(null);
     samples.rows.forEach((r, i) => { column[r] = values[i]; });
-    return [{ name: `predicted_${target}`, type: 'number', values: column }];
+    const columns: PredictionColumn[] = [{ name: `predicted_${target}`, type: 'number', values: column }];
+    if (!hasTarget) return { columns };
+    const actual = readNumbers(table, target);
+    const scored = [...samples.targetRows.keys()].filter((i) => samples.targetRows[i] >= 0 && actual.valid[samples.targetRows[i]] === 1);
+    if (scored.length === 0) return { columns };
+    const persistence = prep.window && scored.every((i) => actual.valid[samples.rows[i]] === 1)
+      ? Float64Array.from(scored, (i) => actual.values[samples.rows[i]])
+      : undefined;
+    const metrics = regressionMetrics(
+      Float64Array.from(scored, (i) => actual.values[samples.targetRows[i]]),
+      Float64Array.from(scored, (i) => values[i]),
+      prep.targetMean ?? NaN, `${evaluatedOn} (${scored.length} ${prep.window ? 'windows' : 'rows'})`, persistence,
+    );
+    return { columns, metrics };
   }
-  const labels = prep.target.labels;
+  const classes = prep.target;
+  const k = classes.labels.length;
   const probs = toProbabilities(prep.head, outputs, samples.count);
   const predicted: (Label | null)[] = new Array(n).fill(null);
-  const perClass = labels.map(() => new Array<number | null>(n).fill(null));
+  const perClass = classes.labels.map(() => new Array<number | null>(n).fill(null));
   samples.rows.forEach((r, i) => {
     let best = 0;
-    for (let c = 0; c < labels.length; c++) {
-      perClass[c][r] = probs[i * labels.length + c];
-      if (probs[i * labels.length + c] > probs[i * labels.length + best]) best = c;
+    for (let c = 0; c < k; c++) {
+      perClass[c][r] = probs[i * k + c];
+      if (probs[i * k + c] > probs[i * k + best]) best = c;
     }
-    predicted[r] = labels[best];
+    predicted[r] = classes.labels[best];
   });
-  return [
+  const columns: PredictionColumn[] = [
     { name: `predicted_${target}`, type: 'label', values: predicted },
-    ...labels.map((l, c): PredictionColumn => ({ name: `probability_${String(l)}`, type: 'number', values: perClass[c] })),
+    ...classes.labels.map((l, c): PredictionColumn => ({ name: `probability_${String(l)}`, type: 'number', values: perClass[c] })),
   ];
+  if (!hasTarget) return { columns };
+  const actual = encodeClasses(readLabels(table, target), classes);
+  const scored = [...samples.targetRows.keys()].filter((i) => actual[samples.targetRows[i]] >= 0);
+  if (scored.length === 0) return { columns };
+  const metrics = classificationMetrics(
+    Int32Array.from(scored, (i) => actual[samples.targetRows[i]]),
+    Float32Array.from(scored.flatMap((i) => Array.from(probs.subarray(i * k, (i + 1) * k)))),
+    classes.labels, `${evaluatedOn} (${scored.length} rows)`,
+  );
+  return { columns, metrics };
 }
 
 /** Checks that a table has what a stored model reads, before any work. */

@@ -149,6 +149,7 @@ export async function trainModel(spec: ModelSpec, table: arrow.Table, hooks: Tra
     target: targetEncoding,
     head,
     ...(window ? { window } : {}),
+    ...(numeric ? { targetMean: mean(trainSamples, (i) => numeric!.values[sampleRows[i]]) } : {}),
   };
 
   const net = p.network;
@@ -189,11 +190,8 @@ export async function trainModel(spec: ModelSpec, table: arrow.Table, hooks: Tra
       metrics = classificationMetrics(actual, toProbabilities(head, outputs, evaluated.count), classTarget.labels, evaluatedOn);
     } else {
       const actual = Float64Array.from(evaluatedIdx, (i) => numeric!.values[sampleRows[i]]);
-      let trainingMean = 0;
-      trainSamples.forEach((i) => { trainingMean += numeric!.values[sampleRows[i]]; });
-      trainingMean /= trainSamples.length;
       const persistence = lstm ? Float64Array.from(evaluatedIdx, (i) => numeric!.values[windowsOf!.lastRows[i]]) : undefined;
-      metrics = regressionMetrics(actual, toTargetUnits(preprocessing, outputs), trainingMean, evaluatedOn, persistence);
+      metrics = regressionMetrics(actual, toTargetUnits(preprocessing, outputs), preprocessing.targetMean!, evaluatedOn, persistence);
     }
     return {
       model, preprocessing, metrics, fit, backend,
@@ -203,6 +201,12 @@ export async function trainModel(spec: ModelSpec, table: arrow.Table, hooks: Tra
     model.dispose();
     throw e;
   }
+}
+
+function mean(indices: Int32Array, value: (i: number) => number): number {
+  let sum = 0;
+  indices.forEach((i) => { sum += value(i); });
+  return sum / indices.length;
 }
 
 function requireSamples(count: number, what: string): void {

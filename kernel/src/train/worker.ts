@@ -3,7 +3,7 @@ import { isFlowbookError } from '../errors';
 import { selectBackend } from './backend';
 import type { FromWorker, ToWorker } from './job-messages';
 import { modelToFiles } from './model-io';
-import { predictColumns } from './predict';
+import { predictTable } from './predict';
 import { trainModel } from './train-model';
 
 /**
@@ -30,7 +30,7 @@ async function train(message: Extract<ToWorker, { type: 'train' }>): Promise<voi
     stopRequested: () => stopRequested,
   });
   const files = await modelToFiles(trained.model);
-  const predictions = predictColumns(trained.model, trained.preprocessing, table);
+  const predictions = predictTable(trained.model, trained.preprocessing, table, 'the training input').columns;
   trained.model.dispose();
   await send({
     type: 'finished',

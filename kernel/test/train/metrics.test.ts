@@ -40,11 +40,14 @@ describe('metrics', () => {
     expect(m.mape).toBeCloseTo(100 * 0.25 / 4);
     expect(m.meanBaseline).toEqual({ mae: 1, rmse: Math.sqrt(5 / 4), r2: 0 });
     expect(m.persistenceBaseline).toEqual({ mae: 1, rmse: 1 });
+    expect(metricsReport(m, 'n').json).toMatchObject({ task: 'regression', mse: 0.25, r2: m.r2, meanBaseline: m.meanBaseline, persistenceBaseline: { mae: 1, rmse: 1 } });
   });
 
   it('the report is JSON, HTML with data escaped, and text', () => {
     const m = classificationMetrics(Int32Array.from([0, 1]), Float32Array.from([0.9, 0.1, 0.2, 0.8]), ['<b>x</b>', 'y&z'], 'rows <1>');
-    const report = metricsReport(m);
+    const report = metricsReport(m, 'pets');
+    expect(report.json).toMatchObject({ task: 'classification', nodeId: 'pets', split: 'rows <1>', accuracy: 1, majorityBaseline: 0.5, rocAuc: 1 });
+    expect(report.json.task === 'classification' && report.json.classes.map((c) => c.label)).toEqual(['<b>x</b>', 'y&z']);
     expect(report.html).toContain('&lt;b&gt;x&lt;/b&gt;');
     expect(report.html).toContain('y&amp;z');
     expect(report.html).not.toContain('<b>x</b>');

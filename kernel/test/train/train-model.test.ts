@@ -2,7 +2,7 @@ import type * as arrow from 'apache-arrow';
 import { toArrowTable } from '../../src/data/convert';
 import { classificationMetrics, regressionMetrics, type ClassificationMetrics } from '../../src/train/metrics';
 import { parseModelSpec, type ModelKind } from '../../src/train/params';
-import { predictColumns } from '../../src/train/predict';
+import { predictTable } from '../../src/train/predict';
 import { SeededRandom } from '../../src/train/random';
 import { trainModel, type TrainedModel } from '../../src/train/train-model';
 import { loadJson, loadSeattleWeather, pickRows } from './datasets';
@@ -28,7 +28,7 @@ describe('training on real data (vega-datasets)', () => {
       network: { hidden_units: [32, 16] },
       training: { learning_rate: 0.01, epochs: 80, early_stopping: { patience: 15 } },
     }, rows);
-    const [predicted] = predictColumns(trained.model, trained.preprocessing, test);
+    const { columns: [predicted], metrics } = predictTable(trained.model, trained.preprocessing, test, 'held-out rows');
     const mpg = test.getChild('Miles_per_Gallon')!;
     const actual = Array.from({ length: test.numRows }, (_, r) => mpg.get(r) as number | null); // not toArray(): it reads nulls as 0 (A1)
     const scored = [...Array(test.numRows).keys()].filter((r) => actual[r] !== null && predicted.values[r] !== null);
@@ -37,14 +37,17 @@ describe('training on real data (vega-datasets)', () => {
       Float64Array.from(scored, (r) => actual[r]!), Float64Array.from(scored, (r) => predicted.values[r] as number), 23.5, 'held out',
     );
     expect(m.r2).toBeGreaterThanOrEqual(0.8);
-    expect(trained.metrics.task).toBe('regression');
+    // Scoring a table that holds the target reports the same figures, beside the training-mean baseline.
+    expect(metrics).toMatchObject({ task: 'regression', rows: scored.length });
+    expect(metrics!.task === 'regression' && metrics!.r2).toBeCloseTo(m.r2, 10);
+    expect(metrics!.task === 'regression' && metrics!.meanBaseline.r2).toBeLessThan(0.05);
     trained.model.dispose();
   });
 
   it('penguins → Species: DNN classification reaches accuracy ≥ 0.95 on held-out rows', async () => {
     const { train: rows, test } = holdOut(loadJson('penguins.json'), 2);
     const trained = await train('dnn_classifier', { target: 'Species', training: { learning_rate: 0.01, epochs: 40 } }, rows);
-    const [predicted] = predictColumns(trained.model, trained.preprocessing, test);
+    const { columns: [predicted], metrics } = predictTable(trained.model, trained.preprocessing, test, 'held-out rows');
     const actual = test.getChild('Species')!;
     let right = 0, scored = 0;
     for (let r = 0; r < test.numRows; r++) {
@@ -54,6 +57,7 @@ describe('training on real data (vega-datasets)', () => {
     }
     expect(scored).toBeGreaterThan(50);
     expect(right / scored).toBeGreaterThanOrEqual(0.95);
+    expect(metrics).toMatchObject({ task: 'classification', rows: scored, accuracy: right / scored });
     trained.model.dispose();
   });
 
@@ -67,7 +71,7 @@ describe('training on real data (vega-datasets)', () => {
     }, pickRows(weather, (r) => r < cut));
     // Forecasts need the 7 days before each test day, so the test table starts a window early.
     const test = pickRows(weather, (r) => r >= cut - 7);
-    const [forecast] = predictColumns(trained.model, trained.preprocessing, test);
+    const { columns: [forecast], metrics } = predictTable(trained.model, trained.preprocessing, test, 'the latest days');
     const temp = test.getChild('temp_max')!.toArray() as Float64Array;
     let model = 0, persistence = 0, n = 0;
     for (let r = 6; r + 1 < test.numRows; r++) {
@@ -78,6 +82,9 @@ describe('training on real data (vega-datasets)', () => {
     }
     expect(forecast.values.slice(0, 6)).toEqual(new Array(6).fill(null));
     expect(Math.sqrt(model / n)).toBeLessThan(Math.sqrt(persistence / n));
+    expect(metrics).toMatchObject({ task: 'regression', rows: n });
+    expect(metrics!.task === 'regression' && metrics!.rmse).toBeCloseTo(Math.sqrt(model / n), 6);
+    expect(metrics!.task === 'regression' && metrics!.persistenceBaseline!.rmse).toBeCloseTo(Math.sqrt(persistence / n), 6);
     expect(trained.metrics).toMatchObject({ task: 'regression', persistenceBaseline: expect.any(Object) });
     trained.model.dispose();
   }, 60_000);
@@ -142,7 +149,7 @@ describe('training on real data (vega-datasets)', () => {
       const table = toArrowTable(Array.from({ length: 300 }, (_, i) => ({ v: (i % 3) + random.next() * 0.5, grade: (i % 3) + 1 })));
       const trained = await train('dnn_classifier', { target: 'grade', training: { learning_rate: 0.02, epochs: 30 } }, table);
       expect(trained.preprocessing.head).toEqual({ kind: 'softmax', classes: 3 });
-      const [predicted, ...probabilities] = predictColumns(trained.model, trained.preprocessing, table);
+      const [predicted, ...probabilities] = predictTable(trained.model, trained.preprocessing, table, 'all').columns;
       expect(new Set(predicted.values)).toEqual(new Set([1, 2, 3]));
       expect(probabilities.map((c) => c.name)).toEqual(['probability_1', 'probability_2', 'probability_3']);
       const m = classificationMetrics(

@@ -57,12 +57,12 @@ export interface ClassificationTrainingParams extends TrainingParams {
 }
 
 export const targetSchema: JsonSchema = {
-  type: 'string', minLength: 1, title: 'Target column',
+  type: 'string', minLength: 1, title: 'Target column', 'x-flowbook-column': 'one',
   description: 'The column to predict.',
 };
 
 export const featuresSchema: JsonSchema = {
-  type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, title: 'Feature columns',
+  type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, title: 'Feature columns', 'x-flowbook-column': 'many',
   description: 'Input columns. Default: every usable column but the target (numbers, booleans, and text with few distinct values).',
 };
 

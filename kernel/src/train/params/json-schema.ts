@@ -4,7 +4,7 @@ import { FlowbookError } from '../../errors';
  * The part of JSON Schema draft-07 that node parameters use. The same object is served to the
  * extension's form (rjsf renders draft-07) and checks the YAML in cell text, so both agree.
  */
-export interface JsonSchema {
+export type JsonSchema = {
   $schema?: string;
   $id?: string;
   title?: string;
@@ -23,7 +23,9 @@ export interface JsonSchema {
   required?: readonly string[];
   additionalProperties?: boolean | JsonSchema;
   oneOf?: readonly JsonSchema[];
-}
+  /** The extension offers a column picker: one column name, or a list of them. */
+  'x-flowbook-column'?: 'one' | 'many';
+};
 
 /**
  * Checks `value` against `schema` and returns it with every default filled in. The first problem
@@ -36,7 +38,7 @@ export function validateAndDefault(schema: JsonSchema, value: unknown, field = '
       'InvalidParameter',
       `${problem.field || 'the parameters'} is ${show(problem.value)}; ${problem.allowed}`,
       problem.hint ?? `change ${problem.field || 'the parameters'} in the cell`,
-      { field: problem.field, value: problem.value, allowed: problem.allowed },
+      { field: problem.field, value: problem.value, allowed: problem.allowed, detail: `${show(problem.value)}; ${problem.allowed}`, options: problem.options },
     );
   }
   return withDefaults(schema, value);
@@ -46,6 +48,8 @@ interface Problem {
   field: string;
   value: unknown;
   allowed: string;
+  /** The allowed values, when the field is an enum. */
+  options?: readonly unknown[];
   hint?: string;
 }
 
@@ -62,7 +66,7 @@ function check(schema: JsonSchema, value: unknown, field: string): Problem | und
     return { field, value, allowed: `expected ${describe(schema)}` };
   }
   if (schema.enum && !schema.enum.includes(value as string | number | boolean)) {
-    return { field, value, allowed: `allowed: ${schema.enum.join(', ')}` };
+    return { field, value, allowed: `allowed: ${schema.enum.join(', ')}`, options: schema.enum };
   }
   if (typeof value === 'number') {
     if (schema.minimum !== undefined && value < schema.minimum) return { field, value, allowed: `must be ≥ ${schema.minimum}` };

@@ -39,8 +39,8 @@ export const lstmRegressorSchema: JsonSchema = {
   properties: {
     target: { ...targetSchema, description: 'The numeric column to forecast.' },
     features: { ...featuresSchema, description: 'Input columns per time step. Default: every usable column but the order and group columns, the target\'s own past included.' },
-    order: { type: 'string', minLength: 1, title: 'Order column', description: 'Sort rows by this column (a date or number) before windowing. Default: the order of the input table.' },
-    group: { type: 'string', minLength: 1, title: 'Series column', description: 'Rows with the same value form one series; windows never cross series.' },
+    order: { type: 'string', minLength: 1, 'x-flowbook-column': 'one', title: 'Order column', description: 'Sort rows by this column (a date or number) before windowing. Default: the order of the input table.' },
+    group: { type: 'string', minLength: 1, 'x-flowbook-column': 'one', title: 'Series column', description: 'Rows with the same value form one series; windows never cross series.' },
     window: { type: 'integer', minimum: 1, default: 7, title: 'Window length', description: 'Rows (time steps) per input window.' },
     horizon: { type: 'integer', minimum: 1, default: 1, title: 'Horizon', description: 'Predict the target this many rows after the window\'s last row.' },
     stride: { type: 'integer', minimum: 1, default: 1, title: 'Stride', description: 'Rows between the starts of consecutive training windows.' },
