@@ -40,6 +40,7 @@ export async function runKernel(connectionFile: string): Promise<void> {
     {
       receive: (channel, message) => (core ? core.receive(channel, message) : early.push([channel, message])),
       shutdown: (restart) => void core?.shutdown(restart),
+      interrupt: () => interpreter.interrupt(),
     },
   );
   core = new KernelCore({

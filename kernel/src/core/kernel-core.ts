@@ -55,7 +55,8 @@ export class KernelCore {
   private readonly services: KernelServices;
   private readonly shellQueue: Message[] = [];
   private processing = false;
-  private aborting = false;
+  private abortRequested = false;
+  private readonly toAbort = new Set<Message>();
   private shuttingDown: Promise<void> | null = null;
   private answeredKernelInfo = false;
 
@@ -73,7 +74,7 @@ export class KernelCore {
       kernelInfo: options.kernelInfo,
       executions,
       abortQueuedExecutions: () => {
-        this.aborting = true;
+        this.abortRequested = true;
       },
       shutdown: (restart) => this.shutdown(restart),
       log,
@@ -118,27 +119,31 @@ export class KernelCore {
     if (this.processing) return;
     this.processing = true;
     try {
-      for (;;) {
-        let next = this.shellQueue.shift();
-        if (!next && this.aborting) {
-          // Requests sent before the error may still be in flight inside the transport: take them in
-          // (and abort them) before accepting new work again.
-          await this.options.transport.drain();
-          next = this.shellQueue.shift();
-          if (!next) this.aborting = false;
-        }
-        if (!next) break;
+      for (let next = this.shellQueue.shift(); next; next = this.shellQueue.shift()) {
         await this.dispatch('shell', next);
+        if (this.abortRequested) await this.markQueuedForAbort();
       }
     } finally {
       this.processing = false;
     }
   }
 
+  /**
+   * After a failing cell with stop_on_error: requests sent before its reply may still be inside the
+   * transport, so take them in first; every execute request queued at that point is then aborted,
+   * and anything arriving later runs normally.
+   */
+  private async markQueuedForAbort(): Promise<void> {
+    this.abortRequested = false;
+    await this.options.transport.drain();
+    for (const queued of this.shellQueue) {
+      if (queued.header.msg_type === 'execute_request') this.toAbort.add(queued);
+    }
+  }
+
   private async dispatch(channel: Channel, request: Message): Promise<void> {
     const msgType = request.header.msg_type;
-    const handler =
-      msgType === 'execute_request' && this.aborting ? abortedExecuteRequest : HANDLERS[msgType];
+    const handler = this.toAbort.delete(request) ? abortedExecuteRequest : HANDLERS[msgType];
     this.messenger.status(request.header, 'busy');
     try {
       if (handler) await handler(request, channel, this.services);

@@ -18,6 +18,8 @@ import type { FromSocketWorker, SocketWorkerData, ToSocketWorker } from './worke
 const SHUTDOWN_GRACE_MS = 3000;
 /** How long a closing socket may keep trying to deliver its last frames (shutdown_reply, idle). */
 const CLOSE_LINGER_MS = 500;
+/** How long the main thread has to take an interrupt message before it gets a SIGINT. */
+const SIGNAL_AFTER_MS = 150;
 
 const port = parentPort!;
 const { connection, session, kernelInfo, interruptFlag } = workerData as SocketWorkerData;
@@ -87,10 +89,18 @@ function aroundBusy(request: Message, answer: () => void): void {
   messenger.status(request.header, 'idle');
 }
 
-/** The runtime checks the flag to tell an interrupt from other SIGINTs; the signal breaks sync loops. */
+let unhandledInterrupt: NodeJS.Timeout | undefined;
+
+/**
+ * The flag stops the runtime's loops; the message reaches a main thread that is free (a pending
+ * await). Only a main thread that does not answer in time (stuck in code the flag cannot reach) gets
+ * the SIGINT: a signal that arrives late would interrupt the next cell instead.
+ */
 function interrupt(): void {
   Atomics.store(interruptFlag, 0, 1);
-  process.kill(process.pid, 'SIGINT');
+  post({ kind: 'interrupt' });
+  clearTimeout(unhandledInterrupt);
+  unhandledInterrupt = setTimeout(() => process.kill(process.pid, 'SIGINT'), SIGNAL_AFTER_MS);
 }
 
 async function echoHeartbeat(): Promise<void> {
@@ -105,6 +115,9 @@ port.on('message', (message: ToSocketWorker) => {
     case 'drain':
       // Frames the sockets already hold are read on the next turns of this loop; answer after them.
       setImmediate(() => setImmediate(() => post({ kind: 'drained', token: message.token })));
+      return;
+    case 'interrupt-handled':
+      clearTimeout(unhandledInterrupt);
       return;
     case 'close':
       void close().then(() => post({ kind: 'closed', token: message.token }));

@@ -8,6 +8,8 @@ export interface WireTransportEvents {
   receive(channel: Channel, message: Message): void;
   /** A shutdown_request arrived on control (already answered by the worker). */
   shutdown(restart: boolean): void;
+  /** An interrupt_request arrived on control (already answered by the worker). */
+  interrupt(): void;
 }
 
 /** The main thread's side of the socket worker: the core's Transport over postMessage. */
@@ -38,6 +40,10 @@ export class WireTransport implements Transport {
             return;
           case 'shutdown':
             events.shutdown(message.restart);
+            return;
+          case 'interrupt':
+            events.interrupt();
+            transport.post({ kind: 'interrupt-handled' });
             return;
         }
       });

@@ -16,6 +16,8 @@ export interface SocketWorkerData {
 export type ToSocketWorker =
   | { kind: 'send'; channel: Channel; message: Message }
   | { kind: 'drain'; token: number }
+  /** The main thread has acted on an interrupt, so no signal is needed. */
+  | { kind: 'interrupt-handled' }
   | { kind: 'close'; token: number };
 
 /** Worker → main thread. */
@@ -24,4 +26,5 @@ export type FromSocketWorker =
   | { kind: 'received'; channel: Channel; message: Message }
   | { kind: 'drained'; token: number }
   | { kind: 'closed'; token: number }
-  | { kind: 'shutdown'; restart: boolean };
+  | { kind: 'shutdown'; restart: boolean }
+  | { kind: 'interrupt' };
