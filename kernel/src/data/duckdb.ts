@@ -23,6 +23,8 @@ import {
 } from '@duckdb/node-api';
 import { FlowbookError } from '../errors';
 import { int64ToNumber } from './convert';
+import { readArrowWindow } from './arrow-values';
+import { ColumnBuilder, ColumnKind } from './column-builder';
 import { decodeDictionaries } from './dictionary';
 
 /** DuckDB's vector size: appending whole chunks of it is the fastest way in through the node API. */
@@ -64,15 +66,17 @@ export async function loadArrowTable(connection: DuckDBConnection, name: string,
   await connection.run(`CREATE TABLE ${quoteIdentifier(name)} (${ddl})`);
   if (plain.numRows === 0) return;
   const appender = await connection.createAppender(name);
-  const vectors = fields.map((f) => plain.getChild(f.name)!);
+  const sources = fields.map((f) => plain.getChild(f.name)!);
+  const window: unknown[] = new Array(CHUNK_ROWS);
   for (let start = 0; start < plain.numRows; start += CHUNK_ROWS) {
     const count = Math.min(CHUNK_ROWS, plain.numRows - start);
     const chunk = DuckDBDataChunk.create(columns.map((c) => c.type), count);
     columns.forEach((column, c) => {
-      const values: DuckDBValue[] = new Array(count);
-      const vector = vectors[c];
-      for (let i = 0; i < count; i++) values[i] = column.toDuck(vector.get(start + i));
-      chunk.setColumnValues(c, values);
+      const vector = chunk.getColumnVector(c);
+      const toDuck = column.toDuck;
+      readArrowWindow(sources[c], start, count, window);
+      for (let i = 0; i < count; i++) vector.setItem(i, toDuck(window[i]));
+      vector.flush();
     });
     appender.appendDataChunk(chunk);
   }
@@ -127,66 +131,71 @@ function toMillis(value: unknown): number {
 export async function resultToArrow(result: DuckDBResult): Promise<arrow.Table> {
   const names = result.columnNames();
   const readers = result.columnTypes().map((type, c) => arrowReaderFor(type, names[c]));
-  const columns: unknown[][] = names.map(() => []);
+  const builders = readers.map((reader) => new ColumnBuilder(reader.kind));
   for (;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
     for (let c = 0; c < names.length; c++) {
-      const target = columns[c];
-      const convert = readers[c].fromDuck;
-      for (const v of chunk.getColumnValues(c)) target.push(v === null ? null : convert(v));
+      const vector = chunk.getColumnVector(c);
+      const builder = builders[c];
+      const append = readers[c].append;
+      const count = vector.itemCount;
+      for (let i = 0; i < count; i++) {
+        const value = vector.getItem(i);
+        if (value === null) builder.appendNull();
+        else append(builder, value);
+      }
     }
   }
   const vectors: Record<string, arrow.Vector> = {};
   names.forEach((name, c) => {
-    vectors[name] = arrow.vectorFromArray(columns[c], readers[c].type);
+    vectors[name] = arrow.makeVector(builders[c].finish());
   });
   return new arrow.Table(vectors);
 }
 
 interface ArrowReader {
-  type: arrow.DataType;
-  fromDuck: (value: DuckDBValue) => unknown;
+  kind: ColumnKind;
+  append: (builder: ColumnBuilder, value: DuckDBValue) => void;
 }
 
 function arrowReaderFor(type: DuckDBType, column: string): ArrowReader {
-  const same = (v: DuckDBValue) => v;
+  const number = (builder: ColumnBuilder, v: DuckDBValue) => builder.appendNumber(v as number);
   switch (type.typeId) {
     case DuckDBTypeId.BOOLEAN:
-      return { type: new arrow.Bool(), fromDuck: same };
+      return { kind: 'bool', append: (builder, v) => builder.appendBool(v as boolean) };
     case DuckDBTypeId.TINYINT:
     case DuckDBTypeId.SMALLINT:
     case DuckDBTypeId.INTEGER:
     case DuckDBTypeId.UTINYINT:
     case DuckDBTypeId.USMALLINT:
-      return { type: new arrow.Int32(), fromDuck: same };
+      return { kind: 'int32', append: number };
     case DuckDBTypeId.UINTEGER:
-      return { type: new arrow.Float64(), fromDuck: same };
+    case DuckDBTypeId.DOUBLE:
+      return { kind: 'float64', append: number };
     case DuckDBTypeId.BIGINT:
     case DuckDBTypeId.UBIGINT:
     case DuckDBTypeId.HUGEINT:
     case DuckDBTypeId.UHUGEINT:
-      return { type: new arrow.Float64(), fromDuck: (v) => int64ToNumber(v as bigint, column) };
+      return { kind: 'float64', append: (builder, v) => builder.appendNumber(int64ToNumber(v as bigint, column)) };
     case DuckDBTypeId.FLOAT:
-      return { type: new arrow.Float32(), fromDuck: same };
-    case DuckDBTypeId.DOUBLE:
-      return { type: new arrow.Float64(), fromDuck: same };
+      return { kind: 'float32', append: number };
     case DuckDBTypeId.DECIMAL:
-      return { type: new arrow.Float64(), fromDuck: (v) => (v as DuckDBDecimalValue).toDouble() };
+      return { kind: 'float64', append: (builder, v) => builder.appendNumber((v as DuckDBDecimalValue).toDouble()) };
     case DuckDBTypeId.VARCHAR:
-      return { type: new arrow.Utf8(), fromDuck: same };
+      return { kind: 'utf8', append: (builder, v) => builder.appendString(v as string) };
     case DuckDBTypeId.DATE:
-      return { type: new arrow.DateDay(), fromDuck: (v) => (v as DuckDBDateValue).days * MS_PER_DAY };
+      return { kind: 'date', append: (builder, v) => builder.appendNumber((v as DuckDBDateValue).days) };
     case DuckDBTypeId.TIMESTAMP:
     case DuckDBTypeId.TIMESTAMP_S:
     case DuckDBTypeId.TIMESTAMP_MS:
     case DuckDBTypeId.TIMESTAMP_NS:
-      return { type: new arrow.TimestampMillisecond(), fromDuck: (v) => timestampMillis(v, type.typeId) };
+      return { kind: 'timestamp', append: (builder, v) => builder.appendNumber(timestampMillis(v, type.typeId)) };
     case DuckDBTypeId.TIMESTAMP_TZ:
-      return { type: new arrow.TimestampMillisecond('UTC'), fromDuck: (v) => Number((v as DuckDBTimestampTZValue).micros / 1000n) };
+      return { kind: 'timestamptz', append: (builder, v) => builder.appendNumber(Number((v as DuckDBTimestampTZValue).micros / 1000n)) };
     default:
       // Rare types (intervals, lists, structs, UUIDs, …) keep their DuckDB text form rather than being dropped.
-      return { type: new arrow.Utf8(), fromDuck: (v) => String(v) };
+      return { kind: 'utf8', append: (builder, v) => builder.appendString(String(v)) };
   }
 }
 
