@@ -1,12 +1,13 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Table } from 'apache-arrow';
 import type { KeyMetric } from '@flowbook/magics';
+import { stringifyJson } from '../data/convert';
+import { queryArrow, quoteLiteral, withDuckDB } from '../data/duckdb';
 import { readParquet, writeParquet } from '../data/parquet';
 import { logicalTypeName, renderTablePreview } from '../data/preview';
 import type { TablePreview } from '../data/preview';
-import { stringifyJson } from '../data/convert';
 import { temporaryKeyFor } from '../store/store';
 import type { Store } from '../store/store';
 
@@ -34,6 +35,12 @@ export type ManifestFacts = Omit<Manifest, 'format' | 'ports' | 'previews'>;
 /** Rows a stored preview shows. */
 export const PREVIEW_ROWS = 10;
 
+/** A port's written output: its row count and its first rows (for the schema and the preview). */
+interface WrittenPort {
+  rows: number;
+  head: Table;
+}
+
 /**
  * Node outputs on the store: `nodes/<id>/<fingerprint>/` holds `<port>.parquet` files and
  * `manifest.json`. An entry is written under a temporary key and published whole, so a reader (or
@@ -53,37 +60,39 @@ export class NodeCache {
     return JSON.parse(new TextDecoder().decode(await this.store.read(key))) as Manifest;
   }
 
+  /** Stores tables computed in memory. */
   async save(tables: Record<string, Table>, facts: ManifestFacts): Promise<Manifest> {
-    const key = NodeCache.key(facts.node, facts.fingerprint);
-    const temporary = temporaryKeyFor(key);
-    const ports: Manifest['ports'] = {};
-    const previews: Manifest['previews'] = {};
-    try {
+    return this.commit(facts.node, facts.fingerprint, Object.keys(tables), async (files) => {
+      const ports: Record<string, WrittenPort> = {};
       for (const [port, table] of Object.entries(tables)) {
-        const file = `${port}.parquet`;
-        await this.writeTable(`${temporary}/${file}`, table);
-        ports[port] = {
-          file,
-          rows: table.numRows,
-          schema: table.schema.fields.map((f) => ({ name: f.name, type: logicalTypeName(f.type), nullable: f.nullable })),
-        };
-        previews[port] = renderTablePreview(table, { maxRows: PREVIEW_ROWS });
+        await writeParquet(table, files[port]!);
+        ports[port] = { rows: table.numRows, head: table };
       }
-      const manifest: Manifest = { format: 1, ...facts, ports, previews };
-      await this.store.write(`${temporary}/manifest.json`, new TextEncoder().encode(stringifyJson(manifest, 1)));
-      await this.store.publish(temporary, key);
-      return manifest;
-    } catch (error) {
-      await this.store.remove(temporary);
-      throw error;
-    }
+      return { ports, facts };
+    });
+  }
+
+  /** Stores outputs that `write` puts straight into the Parquet files it is given, one per port. */
+  async saveWritten(
+    node: string,
+    fingerprint: string,
+    portNames: readonly string[],
+    write: (files: Record<string, string>) => Promise<{ rows: Record<string, number>; facts: ManifestFacts }>,
+  ): Promise<Manifest> {
+    return this.commit(node, fingerprint, portNames, async (files) => {
+      const { rows, facts } = await write(files);
+      const ports: Record<string, WrittenPort> = {};
+      for (const port of portNames) ports[port] = { rows: rows[port]!, head: await readHead(files[port]!) };
+      return { ports, facts };
+    });
   }
 
   async load(manifest: Manifest, port: string): Promise<Table> {
     const key = `${NodeCache.key(manifest.node, manifest.fingerprint)}/${manifest.ports[port]!.file}`;
     const local = this.store.localPath(key);
     if (local !== undefined) return readParquet(local);
-    return withTemporaryFile(async (file) => {
+    return withScratchFolder(async (folder) => {
+      const file = join(folder, 'table.parquet');
       await writeFile(file, await this.store.read(key));
       return readParquet(file);
     });
@@ -94,30 +103,57 @@ export class NodeCache {
     await this.store.remove('nodes');
   }
 
-  /** Forgets the stored outputs of one node (all its fingerprints). */
-  async forget(node: string): Promise<void> {
-    await this.store.remove(`nodes/${node}`);
-  }
-
-  private async writeTable(key: string, table: Table): Promise<void> {
-    const local = this.store.localPath(key);
-    if (local !== undefined) {
-      await mkdir(dirname(local), { recursive: true });
-      await writeParquet(table, local);
-      return;
-    }
-    // A remote store gets the bytes DuckDB wrote to a local scratch file.
-    await withTemporaryFile(async (file) => {
-      await writeParquet(table, file);
-      await this.store.write(key, await readFile(file));
+  /**
+   * Writes the Parquet files (into the temporary key's folder on a local store, else into a local
+   * scratch folder, then uploads them), then the manifest, then publishes the whole entry.
+   */
+  private async commit(
+    node: string,
+    fingerprint: string,
+    portNames: readonly string[],
+    produce: (files: Record<string, string>) => Promise<{ ports: Record<string, WrittenPort>; facts: ManifestFacts }>,
+  ): Promise<Manifest> {
+    const key = NodeCache.key(node, fingerprint);
+    const temporary = temporaryKeyFor(key);
+    const localFolder = this.store.localPath(temporary);
+    return withScratchFolder(async (scratch) => {
+      const folder = localFolder ?? scratch;
+      await mkdir(folder, { recursive: true });
+      const files = Object.fromEntries(portNames.map((port) => [port, join(folder, `${port}.parquet`)]));
+      try {
+        const { ports, facts } = await produce(files);
+        if (localFolder === undefined) {
+          for (const port of portNames) await this.store.write(`${temporary}/${port}.parquet`, await readFile(files[port]!));
+        }
+        const manifest: Manifest = { format: 1, ...facts, ports: {}, previews: {} };
+        for (const [port, { rows, head }] of Object.entries(ports)) {
+          manifest.ports[port] = {
+            file: `${port}.parquet`,
+            rows,
+            schema: head.schema.fields.map((f) => ({ name: f.name, type: logicalTypeName(f.type), nullable: f.nullable })),
+          };
+          manifest.previews[port] = renderTablePreview(head, { maxRows: PREVIEW_ROWS, totalRows: rows });
+        }
+        await this.store.write(`${temporary}/manifest.json`, new TextEncoder().encode(stringifyJson(manifest, 1)));
+        await this.store.publish(temporary, key);
+        return manifest;
+      } catch (error) {
+        await this.store.remove(temporary);
+        throw error;
+      }
     });
   }
 }
 
-async function withTemporaryFile<T>(work: (file: string) => Promise<T>): Promise<T> {
+/** The first rows of a Parquet file, for its schema and preview, without reading the rest. */
+async function readHead(file: string): Promise<Table> {
+  return withDuckDB((connection) => queryArrow(connection, `SELECT * FROM read_parquet(${quoteLiteral(file)}) LIMIT ${PREVIEW_ROWS}`));
+}
+
+async function withScratchFolder<T>(work: (folder: string) => Promise<T>): Promise<T> {
   const folder = await mkdtemp(join(tmpdir(), 'flowbook-cache-'));
   try {
-    return await work(join(folder, 'table.parquet'));
+    return await work(folder);
   } finally {
     await rm(folder, { recursive: true, force: true });
   }

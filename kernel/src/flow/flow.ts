@@ -7,11 +7,11 @@ import { renderTablePreview } from '../data/preview';
 import type { TablePreview } from '../data/preview';
 import { FlowbookError, isFlowbookError } from '../errors';
 import { invalidParamsError } from '../nodes/body';
-import type { Evaluate, NodeReporter, NodeRunContext, UpstreamRef } from '../nodes/kind';
+import type { Evaluate, NodeReporter, NodeRunContext, NodeRunResult, UpstreamRef } from '../nodes/kind';
 import type { NodeKindRegistry } from '../nodes/registry';
 import type { Store } from '../store/store';
 import { NodeCache, PREVIEW_ROWS } from './cache';
-import type { Manifest } from './cache';
+import type { Manifest, ManifestFacts } from './cache';
 import type { FlowEvent, FlowListener } from './events';
 import { canonicalJson, fingerprint } from './fingerprint';
 import { FlowGraph } from './graph';
@@ -290,23 +290,34 @@ export class Flow {
       if (model) context.model = model;
       const evaluate = options.evaluate ?? this.options.evaluate;
       if (evaluate) context.evaluate = evaluate;
-      const result = await kind.run(context);
-      const missing = kind.outputPorts.filter((port) => !result.tables[port]);
-      if (missing.length > 0) throw new Error(`node kind ${kind.kind} returned no table for port(s) ${missing.join(', ')}`);
-      const durationMs = performance.now() - clock;
-      const manifest = await this.cache.save(result.tables, {
+      const facts = (result: Omit<NodeRunResult, 'tables'>): ManifestFacts => ({
         node: id,
         kind: definition.kind,
         fingerprint: print,
         inputs: upstream.map(({ name, node, port, fingerprint: fp }) => (port ? { name, node, port, fingerprint: fp } : { name, node, fingerprint: fp })),
-        timings: { startedAt: startedAt.toISOString(), durationMs },
+        timings: { startedAt: startedAt.toISOString(), durationMs: performance.now() - clock },
         summary: result.summary ?? {},
         ...(result.metric ? { metric: result.metric } : {}),
         warnings: result.warnings,
         artifacts: result.artifacts ?? {},
         ...(result.display ? { display: result.display } : {}),
       });
-      this.tables.set(id, { fingerprint: print, ports: result.tables });
+      let manifest: Manifest;
+      if (kind.writeOutputs) {
+        const write = kind.writeOutputs.bind(kind);
+        manifest = await this.cache.saveWritten(id, print, kind.outputPorts, async (files) => {
+          const written = await write(context, files);
+          return { rows: written.rows, facts: facts(written) };
+        });
+        this.tables.delete(id);
+      } else {
+        const result = await kind.run(context);
+        const missing = kind.outputPorts.filter((port) => !result.tables[port]);
+        if (missing.length > 0) throw new Error(`node kind ${kind.kind} returned no table for port(s) ${missing.join(', ')}`);
+        manifest = await this.cache.save(result.tables, facts(result));
+        this.tables.set(id, { fingerprint: print, ports: result.tables });
+      }
+      const durationMs = performance.now() - clock;
       this.setState(id, { status: 'done', fingerprint: print, manifest, startedAt: startedAt.toISOString(), durationMs }, 'node_finished');
       return { id, status: 'done', durationMs };
     } catch (error) {

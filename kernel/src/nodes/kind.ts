@@ -29,6 +29,11 @@ export interface NodeKind<P = unknown> {
   /** For kinds that read outside data (sources): a cheap identity of that data, part of the fingerprint. */
   identity?(params: P, ctx: IdentityContext): Promise<string>;
   run(ctx: NodeRunContext<P>): Promise<NodeRunResult>;
+  /**
+   * Optional, for outputs too large to hold in memory on the way (a big CSV source): writes each
+   * port's output straight to the given local Parquet file. The flow then uses it instead of `run`.
+   */
+  writeOutputs?(ctx: NodeRunContext<P>, files: Record<string, string>): Promise<WrittenOutputs>;
 }
 
 export type Validation<P> = { ok: true; params: P } | { ok: false; errors: FieldError[] };
@@ -98,4 +103,9 @@ export interface NodeRunResult {
   artifacts?: Record<string, unknown>;
   /** A rich result for the cell (a metrics report…); kept in the manifest so a cached run shows it too. */
   display?: Record<string, unknown>;
+}
+
+/** What `writeOutputs` reports: a run's result with row counts in place of the tables. */
+export interface WrittenOutputs extends Omit<NodeRunResult, 'tables'> {
+  rows: Record<string, number>;
 }

@@ -1,5 +1,5 @@
 import { splitSourceBody } from '@flowbook/magics';
-import { readSource, sourceIdentity, sourceOptionsSchema } from '../data/read-source';
+import { readSource, sourceIdentity, sourceOptionsSchema, sourceToParquet } from '../data/read-source';
 import type { SourceOptions } from '../data/read-source';
 import { FlowbookError } from '../errors';
 import { validateParams, yamlParams } from './body';
@@ -50,6 +50,11 @@ export const sourceKind: NodeKind<SourceParams> = {
   },
   async run({ params, baseDir, store }) {
     const { table, warnings } = await readSource(params.location, params.options, { baseDir, store });
-    return { tables: { out: table }, summary: { rows: table.numRows, columns: table.numCols }, warnings };
+    return { tables: { out: table }, summary: { rows: table.numRows }, warnings };
+  },
+  // In a flow, a CSV goes from file to stored Parquet inside DuckDB, never whole in JavaScript memory.
+  async writeOutputs({ params, baseDir, store }, files) {
+    const { rows, warnings } = await sourceToParquet(params.location, params.options, { baseDir, store }, files.out!);
+    return { rows: { out: rows }, summary: { rows }, warnings };
   },
 };

@@ -1,0 +1,74 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as arrow from 'apache-arrow';
+import { NodeCache } from '../../src/flow/cache';
+import type { ManifestFacts } from '../../src/flow/cache';
+import { Flow } from '../../src/flow/flow';
+import { NodeKindRegistry } from '../../src/nodes/registry';
+import { sourceKind } from '../../src/nodes/source';
+import { LocalStore } from '../../src/store/local';
+import type { Store } from '../../src/store/store';
+import { temporaryFolder } from './helpers';
+
+const examples = join(__dirname, '../../../examples');
+
+function facts(node: string, fingerprint: string): ManifestFacts {
+  return { node, kind: 'test', fingerprint, inputs: [], timings: { startedAt: new Date(0).toISOString(), durationMs: 1 }, summary: {}, warnings: [], artifacts: {} };
+}
+
+/** A store that, like WebHDFS, has no local paths: the cache must upload and download bytes. */
+function remoteLike(store: Store): Store {
+  return {
+    uri: `remote:${store.uri}`,
+    read: (key) => store.read(key),
+    readStream: (key) => store.readStream(key),
+    write: (key, data) => store.write(key, data),
+    exists: (key) => store.exists(key),
+    list: (prefix) => store.list(prefix),
+    remove: (key) => store.remove(key),
+    publish: (from, to) => store.publish(from, to),
+    localPath: () => undefined,
+  };
+}
+
+describe('the node cache', () => {
+  const table = arrow.tableFromArrays({ n: arrow.vectorFromArray([1, null, 3], new arrow.Int32()), s: ['a', 'b', null] });
+
+  it('stores tables with a manifest of schema, rows and preview, on a store with local paths and on one without', async () => {
+    for (const store of [new LocalStore(temporaryFolder()), remoteLike(new LocalStore(temporaryFolder()))]) {
+      const cache = new NodeCache(store);
+      expect(await cache.lookup('t', 'f1')).toBeUndefined();
+      await cache.save({ out: table }, facts('t', 'f1'));
+      const manifest = (await cache.lookup('t', 'f1'))!;
+      expect(manifest.ports.out).toEqual({ file: 'out.parquet', rows: 3, schema: [{ name: 'n', type: 'int32', nullable: true }, expect.objectContaining({ name: 's' })] });
+      expect(manifest.previews.out!['text/plain']).toContain('3 rows × 2 columns');
+      const loaded = await cache.load(manifest, 'out');
+      expect(loaded.getChild('n')!.toJSON()).toEqual([1, null, 3]);
+      expect((await store.list('nodes/t')).map((e) => e.name)).toEqual(['f1']);
+    }
+  });
+
+  it('leaves nothing behind when writing fails', async () => {
+    const root = temporaryFolder();
+    const cache = new NodeCache(new LocalStore(root));
+    await expect(
+      cache.saveWritten('t', 'f2', ['out'], async () => {
+        throw new Error('disk full');
+      }),
+    ).rejects.toThrow('disk full');
+    expect(await cache.lookup('t', 'f2')).toBeUndefined();
+    // Read the folder itself: the store's own listing hides temporary names.
+    expect(existsSync(join(root, 'nodes/t')) ? readdirSync(join(root, 'nodes/t')) : []).toEqual([]);
+  });
+
+  it('a source writes its output straight into the store; its preview still states every row', async () => {
+    const flow = new Flow({ store: new LocalStore(temporaryFolder()), baseDir: examples, kinds: new NodeKindRegistry([sourceKind]) });
+    flow.define({ id: 'cars', kind: 'source', params: sourceKind.paramsFromBody('data/cars.json') });
+    await flow.run('cars');
+    const preview = await flow.preview('cars');
+    expect(preview['text/plain']).toContain('406 rows × 9 columns');
+    expect(preview['text/plain']).toContain('first 10 of 406 rows');
+    expect(flow.state('cars').manifest!.ports.out!.rows).toBe(406);
+    expect((await flow.table('cars')).numRows).toBe(406);
+  });
+});
