@@ -1,3 +1,4 @@
+import { DEFAULT_MISSING_TOKENS } from './csv/read-csv';
 import { ColumnType } from './csv/value-kinds';
 
 export type SourceFormat = 'csv' | 'tsv' | 'parquet' | 'arrow' | 'json' | 'ndjson';
@@ -68,7 +69,7 @@ export const sourceOptionsSchema = {
       description: 'Cell texts read as missing (null), compared exactly.',
       type: 'array',
       items: { type: 'string' },
-      default: ['', 'NA', 'N/A', 'null', 'NaN', '-'],
+      default: [...DEFAULT_MISSING_TOKENS],
     },
     types: {
       title: 'Column types',

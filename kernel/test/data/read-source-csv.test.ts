@@ -87,6 +87,17 @@ describe('CSV structure (C3)', () => {
     expect((await readSource(file('forced.csv', 'a,b\nc,d\n'), { header: false }, ctx())).table.numRows).toBe(2);
   });
 
+  it('a header-only file is an empty table with its columns; an empty file is an error', async () => {
+    const { table } = await readSource(file('head.csv', 'a,b\r\n'), {}, ctx());
+    expect(table.schema.fields.map((f) => f.name)).toEqual(['a', 'b']);
+    expect(table.numRows).toBe(0);
+    await expect(readSource(file('empty.csv', ''), {}, ctx())).rejects.toMatchObject({ kind: 'EmptySource' });
+  });
+
+  it('a quote inside an unquoted field is part of the value', async () => {
+    expect(rowsOf((await readSource(file('inch.csv', 'size,n\n5",1\n6,2\n'), {}, ctx())).table)).toEqual([{ size: '5"', n: 1 }, { size: '6', n: 2 }]);
+  });
+
   it('a line with more fields than the header is an error naming the line', async () => {
     await expect(readSource(file('wide.csv', 'a,b\n1,2\n3,4,5\n'), {}, ctx())).rejects.toMatchObject({ kind: 'CsvWidthError', message: expect.stringMatching(/line 3 has 3 fields/) });
     await expect(readSource(file('open.csv', 'a,b\n1,"x\n'), {}, ctx())).rejects.toMatchObject({ kind: 'CsvQuoteError', message: expect.stringMatching(/line 2/) });
