@@ -81,7 +81,27 @@ function renderHtml(fields: arrow.Field[], types: string[], rows: (string | null
 
 function renderText(fields: arrow.Field[], types: string[], rows: (string | null)[][], summary: string, more: string): string {
   const grid = [fields.map((f) => f.name), types, ...rows.map((row) => row.map((v) => (v === null ? 'null' : v.replace(/\r?\n|\r/g, '⏎'))))];
-  const widths = fields.map((_, c) => Math.max(...grid.map((line) => Array.from(line[c]).length)));
-  const lines = grid.map((line) => line.map((v, c) => v + ' '.repeat(widths[c] - Array.from(v).length)).join('  ').trimEnd());
+  const widths = fields.map((_, c) => Math.max(...grid.map((line) => displayWidth(line[c]))));
+  const lines = grid.map((line) => line.map((v, c) => v + ' '.repeat(widths[c] - displayWidth(v))).join('  ').trimEnd());
   return [more ? `${summary} (${more})` : summary, ...lines].join('\n');
+}
+
+/** Columns a text takes in a monospace font: CJK and other East Asian wide characters take two. */
+function displayWidth(text: string): number {
+  let width = 0;
+  for (const char of text) {
+    const c = char.codePointAt(0)!;
+    const wide =
+      (c >= 0x1100 && c <= 0x115f) ||
+      (c >= 0x2e80 && c <= 0xa4cf) ||
+      (c >= 0xac00 && c <= 0xd7a3) ||
+      (c >= 0xf900 && c <= 0xfaff) ||
+      (c >= 0xfe30 && c <= 0xfe4f) ||
+      (c >= 0xff00 && c <= 0xff60) ||
+      (c >= 0xffe0 && c <= 0xffe6) ||
+      (c >= 0x1f300 && c <= 0x1faff) ||
+      (c >= 0x20000 && c <= 0x3fffd);
+    width += wide ? 2 : 1;
+  }
+  return width;
 }

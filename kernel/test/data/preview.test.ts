@@ -31,6 +31,12 @@ describe('renderTablePreview', () => {
     expect(text).toContain('x'.repeat(79) + '…');
   });
 
+  it('aligns plain-text columns by display width, CJK counting double', () => {
+    const text = renderTablePreview(new arrow.Table({ 城市: arrow.vectorFromArray(['北京', 'Rome'], new arrow.Utf8()), n: arrow.vectorFromArray([1, 2]) }))['text/plain'];
+    const lines = text.split('\n').slice(1);
+    expect(lines).toEqual(['城市    n', 'string  float64', '北京    1', 'Rome    2']);
+  });
+
   it('escapes column names too', () => {
     const html = renderTablePreview(new arrow.Table({ '<b>': arrow.vectorFromArray([1]) }))['text/html'];
     expect(html).toContain('&lt;b&gt;');
