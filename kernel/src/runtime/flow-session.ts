@@ -8,6 +8,7 @@ import type { FlowListener } from '../flow/events';
 import { Flow } from '../flow/flow';
 import type { RunOptions } from '../flow/flow';
 import { dataNodeKinds } from '../nodes/data-kinds';
+import { withModelKinds } from '../nodes/models';
 import type { Evaluate, NodeReporter } from '../nodes/kind';
 import type { NodeKindRegistry } from '../nodes/registry';
 import { openStore } from '../store/open';
@@ -46,7 +47,7 @@ export interface FlowSession {
  * `flow` object of code cells, over one Flow. Re-running a cell redefines its node.
  */
 export function createFlowSession(options: FlowSessionOptions): FlowSession {
-  const kinds = options.kinds ?? dataNodeKinds();
+  const kinds = options.kinds ?? withModelKinds(dataNodeKinds());
   const listeners = new Set<FlowListener>();
   let evaluate = options.evaluate;
   const makeFlow = (store: Store): Flow => {
