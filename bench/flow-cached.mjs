@@ -3,7 +3,7 @@
 //   engine:   a new Flow over the same store (as after a kernel restart) defines the five nodes and
 //             runs the last one: fingerprints (with the source file's identity) + manifest lookups;
 //   notebook: the five cells through the session's magics, each showing its preview: in a warm
-//             session (outputs in memory), and in a new session (previews read back from Parquet).
+//             session, and in a new session (previews come from the stored manifests).
 // Prints the medians and writes the `## Flow cache` section of bench/RESULTS.md.
 //   node bench/flow-cached.mjs        (FLOW_BENCH_ROUNDS=30 by default)
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -126,7 +126,7 @@ async function main() {
       `| first run, every node computed | ${firstRunMs.toFixed(0)} (one run) |`,
       `| cached re-run after a restart: new Flow, 5 nodes defined, last one run (fingerprints, source identity, manifests) | ${engineMs.toFixed(1)} |`,
       `| cached re-run of the 5 notebook cells in a warm session (outputs held in memory), each showing its preview | ${notebookMs.toFixed(1)} |`,
-      `| cached re-run of the 5 notebook cells after a restart, each preview read back from the stored Parquet | ${restartMs.toFixed(1)} |`,
+      `| cached re-run of the 5 notebook cells after a restart, each showing its preview (kept in the stored manifest) | ${restartMs.toFixed(1)} |`,
       '',
       `Aim: a fully cached re-run under 50 ms — engine ${engineMs < 50 ? 'meets it' : 'misses it'} (${engineMs.toFixed(1)} ms).`,
       '',
