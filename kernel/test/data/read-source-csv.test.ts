@@ -94,6 +94,11 @@ describe('CSV structure (C3)', () => {
     await expect(readSource(file('empty.csv', ''), {}, ctx())).rejects.toMatchObject({ kind: 'EmptySource' });
   });
 
+  it('an empty line is skipped, except in a one-column file where it is a missing value', async () => {
+    expect((await readSource(file('one.csv', 'a\n1\n\n2\n'), {}, ctx())).table.getChild('a')!.toJSON()).toEqual([1, null, 2]);
+    expect((await readSource(file('two.csv', 'a,b\n1,2\n\n3,4\n'), {}, ctx())).table.numRows).toBe(2);
+  });
+
   it('a quote inside an unquoted field is part of the value', async () => {
     expect(rowsOf((await readSource(file('inch.csv', 'size,n\n5",1\n6,2\n'), {}, ctx())).table)).toEqual([{ size: '5"', n: 1 }, { size: '6', n: 2 }]);
   });

@@ -26,7 +26,7 @@ export interface CsvScan {
   firstRecordKinds: number[];
   /** Per column, over every record after the first. */
   columns: ColumnScan[];
-  /** Records after the first; blank lines are not records. */
+  /** Records after the first; blank lines are not records unless the file has one column. */
   records: number;
   /** Records with fewer fields than the first (padded with nulls). */
   shortRecords: number;
@@ -113,7 +113,8 @@ export function scanCsv(buf: Uint8Array, start: number, dialect: CsvDialect, mis
     }
 
     const atRecordEnd = i >= end || buf[i] !== delimiter;
-    const blankLine = atRecordEnd && field === 0 && fieldStart === recordStart && fieldEnd === fieldStart;
+    // An empty line is skipped, as DuckDB does, except in a one-column file where it is a missing value.
+    const blankLine = (inFirstRecord || width !== 1) && atRecordEnd && field === 0 && fieldStart === recordStart && fieldEnd === fieldStart;
     if (!blankLine) {
       if (inFirstRecord) {
         firstRecord.push(decoder.decode(buf.subarray(fieldStart, fieldEnd)).replace(/""/g, '"'));
