@@ -21,5 +21,6 @@ describe('model node templates', () => {
     expect(upstreamAbove(cells)).toBe('parts:train');
     expect(upstreamAbove(cells.slice(0, 2))).toBe('iris');
     expect(upstreamAbove(['print(1)'])).toBe('data');
+    expect(upstreamAbove([...cells, '%%dnn_classifier species --from parts:train\ntarget: species'])).toBe('parts:train');
   });
 });

@@ -30,10 +30,15 @@ export class NotebookConnections {
     this._watched.add(panel);
     const session = panel.sessionContext;
     session.kernelChanged.connect(() => this._reopen(panel));
+    // After a restart the kernel has forgotten the comm: open a new one once it is idle again.
+    // (A kernel that refused the comm is not asked again until it restarts or changes.)
+    let restarting = false;
     session.statusChanged.connect((_, status) => {
       if (status === 'restarting' || status === 'autorestarting' || status === 'dead') {
+        restarting = true;
         this._drop(panel);
-      } else if (status === 'idle' && !this._connections.has(panel)) {
+      } else if (status === 'idle' && restarting) {
+        restarting = false;
         this._reopen(panel);
       }
     });

@@ -61,6 +61,8 @@ export function freshNodeId(kind: FormKind, usedIds: Iterable<string>): string {
 }
 
 const NODE_HEADER = /^%%(\w+)\s+([A-Za-z_][\w-]*)/;
+/** Kinds whose output is a model or scores, not training rows for a new model. */
+const NOT_DATA = new Set(['dnn_classifier', 'dnn_regressor', 'lstm_regressor', 'tfscript', 'predict']);
 
 /** Node ids defined by cells, in order. */
 export function nodeIdsOf(sources: string[]): string[] {
@@ -68,13 +70,13 @@ export function nodeIdsOf(sources: string[]): string[] {
 }
 
 /**
- * What a new model node reads from: the nearest node cell above the insertion point, its `train`
- * port when it is a split; `data` when there is none (the user renames it).
+ * What a new model node reads from: the nearest data node cell above the insertion point, its
+ * `train` port when it is a split; `data` when there is none (the user renames it).
  */
 export function upstreamAbove(sourcesAbove: string[]): string {
   for (let i = sourcesAbove.length - 1; i >= 0; i--) {
     const match = NODE_HEADER.exec(sourcesAbove[i].trimStart());
-    if (match && match[1] !== 'predict' && match[1] !== 'flow') {
+    if (match && !NOT_DATA.has(match[1])) {
       return match[1] === 'split' ? `${match[2]}:train` : match[2];
     }
   }

@@ -21,6 +21,8 @@ export interface PlacedEdge {
   points: Point[];
   /** Port names to print beside the edge, e.g. `train`, or `train → model`. */
   label: string | null;
+  /** Centre of the room dagre kept for the label. */
+  labelAt: Point | null;
 }
 
 export interface DagLayout {
@@ -39,6 +41,8 @@ export interface LayoutOptions {
 
 const DEFAULTS: LayoutOptions = { nodeWidth: 168, nodeHeight: 48, direction: 'TB' };
 const MARGIN = 12;
+const LABEL_CHAR_WIDTH = 6;
+const LABEL_HEIGHT = 12;
 
 /**
  * Places the flow's nodes in ranks (sources first) with dagre. Edges to unknown nodes are dropped
@@ -54,7 +58,12 @@ export function layoutDag(graph: GraphSnapshot, options: Partial<LayoutOptions> 
   }
   const known = new Set(graph.nodes.map(n => n.id));
   const edges = graph.edges.filter(e => known.has(e.from) && known.has(e.to));
-  edges.forEach((edge, i) => g.setEdge(edge.from, edge.to, {}, String(i)));
+  edges.forEach((edge, i) => {
+    const label = portLabel(edge);
+    // Giving dagre the label's size makes it keep room for the label beside the edge.
+    const size = label ? { width: label.length * LABEL_CHAR_WIDTH, height: LABEL_HEIGHT, labelpos: 'c' as const } : {};
+    g.setEdge(edge.from, edge.to, size, String(i));
+  });
   layout(g);
 
   const nodes = graph.nodes.map(node => {
@@ -62,8 +71,10 @@ export function layoutDag(graph: GraphSnapshot, options: Partial<LayoutOptions> 
     return { node, x: placed.x, y: placed.y, width: nodeWidth, height: nodeHeight };
   });
   const placedEdges = edges.map((edge, i) => {
-    const label = g.edge({ v: edge.from, w: edge.to, name: String(i) }) as { points?: Point[] };
-    return { edge, points: (label.points ?? []).map(p => ({ x: p.x, y: p.y })), label: portLabel(edge) };
+    const placed = g.edge({ v: edge.from, w: edge.to, name: String(i) }) as { points?: Point[]; x?: number; y?: number };
+    const label = portLabel(edge);
+    const labelAt = label && placed.x !== undefined && placed.y !== undefined ? { x: placed.x, y: placed.y } : null;
+    return { edge, points: (placed.points ?? []).map(p => ({ x: p.x, y: p.y })), label, labelAt };
   });
   const size = g.graph() as { width?: number; height?: number };
   return {

@@ -72,9 +72,9 @@ export function renderDagSvg(dag: DagLayout, options: DagSvgOptions = {}): SVGSV
     }
     const d = placed.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
     svg.appendChild(svgEl('path', { d, class: 'fb-Dag-edge', 'marker-end': 'url(#fb-arrow)' }));
-    if (placed.label) {
-      const mid = placed.points[Math.floor(placed.points.length / 2)];
-      svg.appendChild(svgEl('text', { x: mid.x + 4, y: mid.y, class: 'fb-Dag-edgeLabel' }, placed.label));
+    if (placed.label && placed.labelAt) {
+      const { x, y } = placed.labelAt;
+      svg.appendChild(svgEl('text', { x, y: y + 4, class: 'fb-Dag-edgeLabel', 'text-anchor': 'middle' }, placed.label));
     }
   }
   for (const placed of dag.nodes) {

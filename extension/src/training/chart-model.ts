@@ -11,7 +11,7 @@ export interface MetricChart {
   metric: string;
   train: SeriesPoint[];
   val: SeriesPoint[];
-  /** Epoch axis from 1 to the planned number of epochs, so the chart does not rescale as it grows. */
+  /** Epoch axis: to the planned epochs while running, to the last epoch run once finished. */
   xDomain: [number, number];
   yDomain: [number, number];
 }
@@ -42,7 +42,10 @@ export function metricNames(history: EpochRecord[]): string[] {
 
 export function buildCharts(display: TrainingDisplay): MetricChart[] {
   const lastEpoch = display.history.reduce((m, r) => Math.max(m, r.epoch), 1);
-  const xDomain: [number, number] = [1, Math.max(display.epochs.total, lastEpoch, 2)];
+  // While running, the axis spans the planned epochs so it does not rescale as the job goes on;
+  // a finished job (maybe stopped early) spans the epochs it ran.
+  const end = display.status === 'running' ? Math.max(display.epochs.total, lastEpoch) : lastEpoch;
+  const xDomain: [number, number] = [1, Math.max(end, 2)];
   return metricNames(display.history).map(metric => {
     const train = pointsOf(display.history, r => r.train[metric]);
     const val = pointsOf(display.history, r => r.val?.[metric]);

@@ -23,6 +23,7 @@ describe('layoutDag', () => {
     const dag = layoutDag(IRIS_FLOW);
     const modelEdge = dag.edges.find(e => e.edge.to === 'scored' && e.edge.from === 'species')!;
     expect(modelEdge.label).toBe('model');
+    expect(modelEdge.labelAt).not.toBeNull();
     expect(modelEdge.points.length).toBeGreaterThanOrEqual(2);
     expect(dag.edges.find(e => e.edge.to === 'species')!.label).toBe('train');
   });

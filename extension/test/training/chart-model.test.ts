@@ -27,6 +27,10 @@ describe('training charts', () => {
     expect(buildCharts(trainingAt(3))[0].xDomain).toEqual([1, 10]);
   });
 
+  it('spans only the epochs a finished job ran, so an early stop is not squeezed to the left', () => {
+    expect(buildCharts(trainingAt(4, { status: 'early_stopped' }))[0].xDomain).toEqual([1, 4]);
+  });
+
   it('pads the value axis around the data', () => {
     const [loss] = buildCharts(trainingAt(3));
     expect(loss.yDomain[0]).toBeLessThan(1 / 3);
