@@ -1,5 +1,5 @@
-import { isMagicCell, MagicSyntaxError, parseCell } from '@flowbook/magics';
-import type { FlowCommand, JobsCommand, NodeCommand, StoreCommand } from '@flowbook/magics';
+import { bodyFormat, isMagicCell, MagicSyntaxError, NODE_KINDS, parseCell } from '@flowbook/magics';
+import type { ColumnInfo, FlowCommand, JobsCommand, JsonSchema, NodeCommand, NodeKindName, NodeKindSchema, StoreCommand } from '@flowbook/magics';
 import type { ExecuteOutcome } from '../core/interpreter';
 import type { MimeBundle } from '../core/messages';
 import type { TablePreview } from '../data/preview';
@@ -40,6 +40,10 @@ export interface FlowSession {
   readonly flow: Flow;
   /** Node and graph events of whichever flow is current; returns the function that stops listening. */
   on(listener: FlowListener): () => void;
+  /** The form of a kind's cell body, for the extension (`get_schema`). */
+  kindSchema(kind: string): NodeKindSchema;
+  /** The columns of a node's output (`get_columns`), bringing the node up to date first. */
+  columns(nodeId: string, port?: string): Promise<ColumnInfo[]>;
 }
 
 /**
@@ -167,7 +171,29 @@ export function createFlowSession(options: FlowSessionOptions): FlowSession {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    kindSchema(name) {
+      const kind = kinds.get(name);
+      const properties = kind.parameterSchema.properties as Record<string, JsonSchema> | undefined;
+      // A source cell's YAML holds only the options; its location is the line above them.
+      const schema = isKnownKind(name) && bodyFormat(name) === 'location+yaml' && properties?.options ? properties.options : kind.parameterSchema;
+      const groups = kind.groups ?? [{ id: 'parameters', title: kind.title, properties: Object.keys((schema.properties as object | undefined) ?? {}) }];
+      return { kind: name, title: kind.title, schema, groups: [...groups] };
+    },
+    async columns(nodeId, port) {
+      await flow.run(nodeId, codeRunOptions());
+      const manifest = flow.state(nodeId).manifest!;
+      const chosen = port ?? kinds.get(flow.definition(nodeId).kind).outputPorts[0];
+      const stored = chosen !== undefined ? manifest.ports[chosen] : undefined;
+      if (!stored) {
+        throw new FlowbookError('UnknownPort', `node \`${nodeId}\` has no output ${chosen === undefined ? 'table' : `port \`${chosen}\``}`, `its ports: ${Object.keys(manifest.ports).join(', ') || '(none)'}`, { node: nodeId, port: chosen });
+      }
+      return stored.schema.map(({ name, type }) => ({ name, type }));
+    },
   };
+}
+
+function isKnownKind(kind: string): kind is NodeKindName {
+  return (NODE_KINDS as readonly string[]).includes(kind);
 }
 
 function cellRunOptions(cell: MagicCell): RunOptions {

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { dataNodeKinds } from '../../src/nodes/data-kinds';
 import { createFlowSession } from '../../src/runtime/flow-session';
 import type { FlowEvent } from '../../src/flow/events';
 import { LocalStore } from '../../src/store/local';
@@ -51,8 +52,9 @@ describe('node cells', () => {
     expect(record.outcome).toMatchObject({ status: 'error', ename: 'NodeYamlError' });
   });
 
-  it('a model kind this kernel does not have is named with the kinds it has', async () => {
-    const { session: s } = session();
+  it('a kind the session was not given is named with the kinds it has', async () => {
+    const dir = temporaryFolder();
+    const s = createFlowSession({ notebookDir: dir, store: new LocalStore(join(dir, '.flowbook')), kinds: dataNodeKinds() });
     const record = await runCell(s, '%%dnn_regressor mpg --from sales\ntarget: qty');
     expect(record.outcome).toMatchObject({ status: 'error', ename: 'UnknownNodeKind', evalue: expect.stringContaining('%%split') });
   });
@@ -189,5 +191,27 @@ describe('the flow object of code cells', () => {
     }
     expect(restarted.flow.state('parts').status).toBe('cached');
     expect(await qtyOf(restarted.globals.flow)).toEqual([2, 4, 5, 7, null]);
+  });
+});
+
+describe('what the extension asks for', () => {
+  it("a kind's form: a source cell's YAML options, a split's parameters", () => {
+    const { session: s } = session();
+    const source = s.kindSchema('source');
+    expect(source).toMatchObject({ kind: 'source', title: 'Source', schema: { title: 'Source options' } });
+    expect(source.groups[0]!.properties).toContain('encoding');
+    const split = s.kindSchema('split');
+    expect(split.schema).toMatchObject({ properties: { method: { enum: ['random', 'stratified', 'chronological'] } } });
+    expect(split.groups).toEqual([{ id: 'parameters', title: 'Split', properties: ['method', 'test_ratio', 'seed', 'column', 'order_by'] }]);
+    expect(() => s.kindSchema('dnn_regresor')).toThrow('no %%dnn_regresor node kind');
+  });
+
+  it("a node's columns with their types, running it first when needed", async () => {
+    const { session: s } = session();
+    s.globals.flow.node({ id: 'sales', kind: 'source', body: 'sales.csv' });
+    expect(await s.columns('sales')).toEqual([{ name: 'city', type: expect.stringMatching(/string|utf8/) }, { name: 'qty', type: expect.any(String) }]);
+    s.globals.flow.node({ id: 'parts', kind: 'split', from: 'sales', body: 'seed: 1' });
+    expect((await s.columns('parts', 'test')).map((c) => c.name)).toEqual(['city', 'qty']);
+    await expect(s.columns('parts', 'validation')).rejects.toThrow('no output port `validation`');
   });
 });
