@@ -73,10 +73,11 @@ describe('CSV structure (C3)', () => {
     ]);
   });
 
-  it('detects ; tab and | delimiters, and reads .tsv as tab-separated', async () => {
+  it("detects ; tab and | delimiters and ' quotes, and reads .tsv as tab-separated", async () => {
     expect(rowsOf((await readSource(file('semi.csv', 'a;b\n1,5;x\n2,5;y\n'), {}, ctx())).table)).toEqual([{ a: '1,5', b: 'x' }, { a: '2,5', b: 'y' }]);
     expect(rowsOf((await readSource(file('pipe.csv', 'a|b\n1|x\n'), {}, ctx())).table)).toEqual([{ a: 1, b: 'x' }]);
     expect(rowsOf((await readSource(file('t.tsv', 'a\tb c\n1\tx,y\n'), {}, ctx())).table)).toEqual([{ a: 1, 'b c': 'x,y' }]);
+    expect(rowsOf((await readSource(file('single.csv', "id,'the ''name'''\n1,'Smith, J'\n2,'O''Neil'\n"), {}, ctx())).table)).toEqual([{ id: 1, "the 'name'": 'Smith, J' }, { id: 2, "the 'name'": "O'Neil" }]);
     expect(rowsOf((await readSource(file('given.csv', 'a,b;c\n1,2;3\n'), { delimiter: ';' }, ctx())).table)).toEqual([{ 'a,b': '1,2', c: 3 }]);
   });
 

@@ -50,6 +50,8 @@ export function scanCsv(buf: Uint8Array, start: number, dialect: CsvDialect, mis
   const end = buf.length;
   const missing = new MissingTokens(missingTokens);
   const decoder = new TextDecoder();
+  const quoteText = String.fromCharCode(quote);
+  const doubledQuote = quoteText + quoteText;
   const firstRecord: string[] = [];
   const firstRecordKinds: number[] = [];
   // Per column state in flat arrays (sized once the first record is known): the hot loop stays monomorphic.
@@ -117,7 +119,7 @@ export function scanCsv(buf: Uint8Array, start: number, dialect: CsvDialect, mis
     const blankLine = (inFirstRecord || width !== 1) && atRecordEnd && field === 0 && fieldStart === recordStart && fieldEnd === fieldStart;
     if (!blankLine) {
       if (inFirstRecord) {
-        firstRecord.push(decoder.decode(buf.subarray(fieldStart, fieldEnd)).replace(/""/g, '"'));
+        firstRecord.push(decoder.decode(buf.subarray(fieldStart, fieldEnd)).split(doubledQuote).join(quoteText));
         firstRecordKinds.push(missing.matches(buf, fieldStart, fieldEnd) ? -1 : plain ? classifyField(buf, fieldStart, fieldEnd) : 0);
       } else if (field < width) {
         const k = kinds[field];
