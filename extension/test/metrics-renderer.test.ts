@@ -1,0 +1,36 @@
+import { Widget } from '@lumino/widgets';
+import { METRICS_MIME } from '../src/mime-types';
+import { MetricsRenderer } from '../src/metrics/renderer';
+import { english } from './translation';
+
+async function render(report: unknown): Promise<HTMLElement> {
+  const renderer = new MetricsRenderer(english);
+  Widget.attach(renderer, document.body);
+  await renderer.renderModel({ data: { [METRICS_MIME]: report } } as never);
+  return renderer.node;
+}
+
+describe('MetricsRenderer', () => {
+  it('tabulates a classification report with its confusion matrix, labels as text', async () => {
+    const node = await render({
+      task: 'classification', nodeId: 'species', split: 'test', rows: 4, accuracy: 0.75,
+      classes: [
+        { label: 'a', precision: 1, recall: 0.5, f1: 0.6667, support: 2 },
+        { label: '<script>x</script>', precision: 0.6667, recall: 1, f1: 0.8, support: 2 }
+      ],
+      confusion: [[1, 1], [0, 2]]
+    });
+    expect(node.querySelector('.fb-Metrics-headline')!.textContent).toBe('accuracy 0.7500');
+    expect(node.querySelectorAll('.fb-Metrics-classes tbody tr')).toHaveLength(2);
+    expect(node.querySelector('script')).toBeNull();
+    const lastRow = node.querySelectorAll('.fb-Metrics-confusion tbody tr')[1];
+    expect(lastRow.querySelector('th')!.textContent).toBe('<script>x</script>');
+    expect(Array.from(lastRow.querySelectorAll('td')).map(td => td.textContent)).toEqual(['0', '2']);
+  });
+
+  it('lists regression errors, MAPE as a percentage', async () => {
+    const node = await render({ task: 'regression', nodeId: 'mpg', split: 'test', rows: 79, mae: 1.9, mse: 6.7, rmse: 2.59, r2: 0.887, mape: 0.081 });
+    const rows = Array.from(node.querySelectorAll('.fb-Metrics-regression tbody tr')).map(r => r.textContent);
+    expect(rows).toEqual(['MAE1.9000', 'MSE6.7000', 'RMSE2.5900', 'R²0.8870', 'MAPE8.1000 %']);
+  });
+});
