@@ -25,6 +25,7 @@ import { FlowbookError } from '../errors';
 import { int64ToNumber } from './convert';
 import { readArrowWindow } from './arrow-values';
 import { ColumnBuilder, ColumnKind } from './column-builder';
+import { uniqueColumnNames } from './csv/header';
 import { decodeDictionaries } from './dictionary';
 
 /** DuckDB's vector size: appending whole chunks of it is the fastest way in through the node API. */
@@ -129,7 +130,8 @@ function toMillis(value: unknown): number {
  * the int64 policy (exact numbers, else an error naming the column and value), decimals become float64.
  */
 export async function resultToArrow(result: DuckDBResult): Promise<arrow.Table> {
-  const names = result.columnNames();
+  // SQL allows repeated output names (`SELECT a.x, b.x`); a table keeps each column under its own name.
+  const names = uniqueColumnNames(result.columnNames()).names;
   const readers = result.columnTypes().map((type, c) => arrowReaderFor(type, names[c]));
   const builders = readers.map((reader) => new ColumnBuilder(reader.kind));
   for (;;) {

@@ -92,6 +92,12 @@ describe('runSql', () => {
     ]);
   });
 
+  it('keeps every column when the query repeats an output name', async () => {
+    const t = await runSql('SELECT cars.name, origin.name, country FROM cars JOIN origin USING (name) ORDER BY 1', { cars, origin });
+    expect(t.schema.fields.map((f) => f.name)).toEqual(['name', 'name_2', 'country']);
+    expect(t.numCols).toBe(3);
+  });
+
   it('A2: count(*) and sums come back as numbers, not BigInts', async () => {
     const t = await runSql('SELECT count(*) AS n, sum(CAST(hp AS BIGINT)) AS s FROM cars', { cars });
     expect(t.get(0)!.toJSON()).toEqual({ n: 3, s: 250 });
