@@ -34,7 +34,8 @@ export class CellTypes {
   /** Records the version of a cell that just ran; it replaces the cell's previous version. */
   commit(cellId: string, code: string): void {
     this.cells.delete(cellId);
-    this.cells.set(cellId, declarationsOf(code));
+    const declarations = declarationsOf(code);
+    if (declarations.statements.length > 0) this.cells.set(cellId, declarations);
   }
 
   /** Names a cell declares at top level (variables, functions, classes, types, imports). */
@@ -66,10 +67,18 @@ export class CellTypes {
   }
 }
 
+/**
+ * The statements of a cell that matter to other cells: those that declare names, and ambient module
+ * or global declarations. Expressions, loops and the like never change another cell's types, and
+ * leaving them out keeps the checked text (and the time to check it) small as a session grows.
+ */
 function declarationsOf(code: string): CellDeclarations {
   const ts = typescript();
   const source = ts.createSourceFile('cell.ts', code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
-  const statements = source.statements.map((statement) => describeStatement(ts, source, statement));
+  const statements = source.statements
+    .map((statement) => ({ statement, described: describeStatement(ts, source, statement) }))
+    .filter(({ statement, described }) => described.names.length > 0 || ts.isModuleDeclaration(statement))
+    .map(({ described }) => described);
   return { statements, names: new Set(statements.flatMap((s) => s.names)) };
 }
 

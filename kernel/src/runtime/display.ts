@@ -1,10 +1,19 @@
-import * as arrow from 'apache-arrow';
+import type * as arrow from 'apache-arrow';
 import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
 import type { CellOutput } from '../core/interpreter';
 import type { JsonObject, MimeBundle } from '../core/messages';
-import { renderTablePreview } from '../data/preview';
 import { FlowbookError } from '../errors';
+
+/**
+ * Arrow and the table preview load on first use: requiring apache-arrow costs ~0.1-0.3 s, which must
+ * not delay the kernel's first `kernel_info_reply`.
+ */
+const arrowModule = (): typeof import('apache-arrow') => require('apache-arrow') as typeof import('apache-arrow');
+const tablePreview = (table: arrow.Table): MimeBundle => {
+  const { renderTablePreview } = require('../data/preview') as typeof import('../data/preview');
+  return { ...renderTablePreview(table) };
+};
 
 /** The symbol by which any object says how it renders (Deno's protocol): a method returning a mime bundle. */
 export const DISPLAY_SYMBOL = Symbol.for('Jupyter.display');
@@ -95,8 +104,8 @@ export function createDisplay(currentOutput: () => CellOutput | undefined): Disp
     json: (value: unknown) => publish({ 'application/json': toJson(value), 'text/plain': plainText(value) }),
     vegalite: (spec: object) => publish({ 'application/vnd.vegalite.v5+json': toJson(spec), 'text/plain': '<Vega-Lite chart>' }),
     table: (data: arrow.Table | Record<string, unknown>[]) => {
-      const table = isArrowTable(data) ? data : arrow.tableFromJSON(data as Record<string, unknown>[]);
-      return publish({ ...renderTablePreview(table) });
+      const table = isArrowTable(data) ? data : arrowModule().tableFromJSON(data as Record<string, unknown>[]);
+      return publish(tablePreview(table));
     },
     clear: (options?: { wait?: boolean }) => outputNow().clearOutput(options?.wait ?? false),
   });
@@ -109,7 +118,7 @@ export function createDisplay(currentOutput: () => CellOutput | undefined): Disp
 export function mimeBundleOf(value: unknown): MimeBundle {
   const custom = ownDisplay(value);
   if (custom) return 'text/plain' in custom ? custom : { ...custom, 'text/plain': plainText(value) };
-  if (isArrowTable(value)) return { ...renderTablePreview(value) };
+  if (isArrowTable(value)) return tablePreview(value);
   return { 'text/plain': plainText(value) };
 }
 
@@ -121,9 +130,11 @@ function ownDisplay(value: unknown): MimeBundle | undefined {
   return typeof bundle === 'object' && bundle !== null ? (bundle as MimeBundle) : undefined;
 }
 
-/** Arrow tables from any copy of apache-arrow (the notebook may install its own). */
+/**
+ * Arrow tables from any copy of apache-arrow (the notebook may install its own), told by shape, so
+ * that showing a value never has to load Arrow.
+ */
 function isArrowTable(value: unknown): value is arrow.Table {
-  if (value instanceof arrow.Table) return true;
   const candidate = value as { schema?: { fields?: unknown }; numRows?: unknown; getChild?: unknown } | null;
   return (
     typeof candidate === 'object' &&

@@ -109,13 +109,23 @@ export class SessionLanguageService {
     const ts = typescript();
     const options = compilerOptions(ts, this.options.notebookDir);
     const globals = this.options.globalTypes;
+    // Library files (lib.*.d.ts, @types, packages' types) count as unchanging for the session: every
+    // new program asks for all of them, and reading ~3 MB again per cell would cost more than checking.
+    const libraryFiles = new Map<string, TypeScript.IScriptSnapshot | undefined>();
+    const librarySnapshot = (file: string) => {
+      if (!libraryFiles.has(file)) {
+        const text = ts.sys.readFile(file);
+        libraryFiles.set(file, text === undefined ? undefined : ts.ScriptSnapshot.fromString(text));
+      }
+      return libraryFiles.get(file);
+    };
     const host: TypeScript.LanguageServiceHost = {
       getScriptFileNames: () => [this.globalsFile, this.sessionFile],
       getScriptVersion: (file) => (file === this.sessionFile ? String(this.sessionVersion) : '1'),
       getScriptSnapshot: (file) => {
-        const text =
-          file === this.sessionFile ? this.sessionText : file === this.globalsFile ? globals : ts.sys.readFile(file);
-        return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
+        if (file === this.sessionFile) return ts.ScriptSnapshot.fromString(this.sessionText);
+        if (file === this.globalsFile) return ts.ScriptSnapshot.fromString(globals);
+        return librarySnapshot(file);
       },
       getCurrentDirectory: () => this.options.notebookDir,
       getCompilationSettings: () => options,

@@ -132,6 +132,14 @@ export class SessionContext {
   /** What the transformed cell code calls (see cell-transform.ts). */
   private helpers() {
     const flag = this.options.interruptFlag;
+    const thrown = <T>(value: T): T => {
+      if (!(value instanceof Error) && Object.prototype.toString.call(value) !== '[object Error]') {
+        const site: { stack?: string } = {};
+        Error.captureStackTrace(site, thrown);
+        this.lastThrow = { value, stack: site.stack ?? '' };
+      }
+      return value;
+    };
     return {
       interruptFlag: flag,
       interrupted: (): never => {
@@ -142,12 +150,7 @@ export class SessionContext {
         if (this.currentRun()?.interrupted) throw new InterruptedError();
         return value;
       },
-      thrown: <T>(value: T): T => {
-        if (!(value instanceof Error) && Object.prototype.toString.call(value) !== '[object Error]') {
-          this.lastThrow = { value, stack: new Error().stack ?? '' };
-        }
-        return value;
-      },
+      thrown,
       interop: (namespace: Record<string, unknown>) => interop(namespace),
     };
   }
