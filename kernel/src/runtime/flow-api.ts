@@ -26,17 +26,47 @@ export interface FlowApi {
   snapshot(): GraphSnapshot;
 }
 
-/** The declaration the language service sees for the `flow` global (keep in step with FlowApi). */
+/**
+ * The declaration the language service sees for the `flow` global (keep in step with FlowApi).
+ * Tables are described structurally (the Arrow Table members cells use), because `apache-arrow`
+ * need not be resolvable from the notebook's folder.
+ */
 export const FLOW_GLOBAL_TYPES = `
+declare namespace Flowbook {
+  /** A row of a node's table: its columns by name; \`toJSON()\` gives a plain object. */
+  type Row = { [column: string]: any; toJSON(): Record<string, unknown> };
+  /** One column of a table (an Arrow Vector). */
+  interface Column {
+    readonly length: number;
+    readonly nullCount: number;
+    get(index: number): any;
+    toJSON(): any[];
+    [Symbol.iterator](): IterableIterator<any>;
+  }
+  /** A node's output: an Arrow Table. */
+  interface Table {
+    readonly numRows: number;
+    readonly numCols: number;
+    readonly schema: { readonly fields: { readonly name: string; readonly nullable: boolean; readonly type: unknown }[] };
+    getChild(name: string): Column | null;
+    get(index: number): Row | null;
+    toArray(): Row[];
+    slice(begin?: number, end?: number): Table;
+    select(columnNames: string[]): Table;
+    [Symbol.iterator](): IterableIterator<Row>;
+  }
+  type Status = "stale" | "running" | "done" | "cached" | "failed";
+}
+
 /** The notebook's mining flow: nodes defined by %%source, %%sql, %%node, %%split… cells. */
 declare const flow: {
   /** A node's output table (a split's \`"train"\` or \`"test"\` by port), running stale upstream nodes first. */
-  table(id: string, port?: string): Promise<import("apache-arrow").Table>;
+  table(id: string, port?: string): Promise<Flowbook.Table>;
   /** Runs a node after its stale upstream; \`downstream: true\` also runs what depends on it. */
   run(id: string, options?: { downstream?: boolean }): Promise<{ id: string; status: "done" | "cached"; durationMs: number }[]>;
   /** Defines (or redefines) a node from code, like a %%KIND cell: \`body\` is the cell body, or give \`params\`. */
   node(spec: { id: string; kind: string; from?: string | string[]; model?: string; body?: string; params?: unknown }): {
-    id: string; kind: string; status: "stale" | "running" | "done" | "cached" | "failed"; rows?: number | null;
+    id: string; kind: string; status: Flowbook.Status; rows?: number | null;
   };
   /** Removes a node nothing else reads from. */
   remove(id: string): void;
@@ -44,7 +74,7 @@ declare const flow: {
   clear(): Promise<void>;
   /** The graph: nodes with kind, status, rows and timing, and the edges between them. */
   snapshot(): {
-    nodes: { id: string; kind: string; status: string; rows?: number | null; timing?: { startedAt?: string; durationMs?: number } | null }[];
+    nodes: { id: string; kind: string; status: Flowbook.Status; rows?: number | null; timing?: { startedAt?: string; durationMs?: number } | null }[];
     edges: { from: string; fromPort?: string; to: string; toPort?: string }[];
   };
 };
