@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { FlowbookError } from '../errors';
 import { installKernelSpec, uninstallKernelSpec } from './kernelspec';
 import type { SpecLocation } from './kernelspec';
+import { run } from './run';
 
 /** One `flowbook <name>` subcommand. */
 export interface Command {
@@ -68,4 +69,4 @@ const uninstall: Command = {
 };
 
 /** The subcommand table; other features add their entries here. */
-export const COMMANDS: Record<string, Command> = { install, uninstall };
+export const COMMANDS: Record<string, Command> = { install, uninstall, run };

@@ -6,8 +6,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** The compiled kernel entry point of this package. */
-export const KERNEL_MAIN = join(__dirname, '..', 'main.js');
+/** The compiled kernel entry point of this package (the same path from `src/client` and `dist/client`, so tests run from source reach the build). */
+export const KERNEL_MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
 
 export interface KernelPorts {
   shell: number;

@@ -15,6 +15,8 @@ export class TerminalProgress {
   private progressShown = false;
   private lastProgressAt = 0;
   private lastProgressText = '';
+  /** Displays that may still be updated (node status, previews): shown in their final state at the cell's end. */
+  private readonly pendingDisplays = new Map<string, string>();
 
   constructor(private readonly terminal: Terminal, private readonly now: () => number = Date.now) {}
 
@@ -31,6 +33,8 @@ export class TerminalProgress {
         break;
       case 'cell-finished':
         this.endProgress();
+        for (const text of this.pendingDisplays.values()) this.preview(text);
+        this.pendingDisplays.clear();
         this.line(`    ${event.status === 'ok' ? 'done' : 'FAILED'} in ${event.seconds.toFixed(1)} s`);
         break;
     }
@@ -48,8 +52,11 @@ export class TerminalProgress {
       case 'update_display_data': {
         const data = (content.data ?? {}) as MimeBundle;
         const text = typeof data['text/plain'] === 'string' ? data['text/plain'] : '';
+        const displayId = (content.transient as { display_id?: string } | undefined)?.display_id;
         if (TRAINING_MIME in data) this.progress(text);
-        else if (message.header.msg_type !== 'update_display_data' && text) this.preview(text);
+        else if (displayId && (message.header.msg_type !== 'update_display_data' || this.pendingDisplays.has(displayId))) {
+          this.pendingDisplays.set(displayId, text);
+        } else if (message.header.msg_type !== 'update_display_data' && text) this.preview(text);
         break;
       }
       case 'error':

@@ -32,3 +32,19 @@ describe('showing a run in the terminal', () => {
     expect(screen).toBe('    epoch 1/50\n    epoch 2/50\n    FAILED in 2.0 s\n');
   });
 });
+
+describe('showing node displays', () => {
+  it('prints a display that is updated in place once, in its final state, when the cell ends', () => {
+    let screen = '';
+    const progress = new TerminalProgress({ write: (t) => (screen += t), tty: false });
+    const node = (msgType: string, text: string): Message => ({
+      identities: [], header: { msg_id: 'm', session: 's', username: 'u', date: '', msg_type: msgType, version: '5.3' },
+      parent_header: {}, metadata: {}, buffers: [],
+      content: { data: { 'text/plain': text }, metadata: {}, transient: { display_id: 'node-cars' } },
+    });
+    progress.handle({ type: 'message', cellNumber: 2, message: node('display_data', 'cars: running') });
+    progress.handle({ type: 'message', cellNumber: 2, message: node('update_display_data', 'cars: done, 406 rows') });
+    progress.handle({ type: 'cell-finished', cellNumber: 2, status: 'ok', seconds: 0.3, outputs: [] });
+    expect(screen).toBe('    cars: done, 406 rows\n    done in 0.3 s\n');
+  });
+});
