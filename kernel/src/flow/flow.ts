@@ -134,10 +134,6 @@ export class Flow {
     this.emit({ type: 'graph_changed' });
   }
 
-  has(id: string): boolean {
-    return this.graph.has(id);
-  }
-
   definition(id: string): NodeDefinition {
     return this.graph.get(id);
   }

@@ -153,7 +153,7 @@ export class FlowGraph {
   }
 }
 
-export function dependenciesOf(node: NodeDefinition): Dependency[] {
+function dependenciesOf(node: NodeDefinition): Dependency[] {
   const deps: Dependency[] = node.inputs.map((ref) => (ref.port ? { node: ref.node, port: ref.port, name: `${ref.node}_${ref.port}` } : { node: ref.node, name: ref.node }));
   if (node.model !== undefined) deps.push({ node: node.model, name: node.model, toPort: 'model' });
   return deps;

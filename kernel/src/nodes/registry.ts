@@ -13,10 +13,6 @@ export class NodeKindRegistry {
     this.kinds.set(kind.kind, kind);
   }
 
-  has(kind: string): boolean {
-    return this.kinds.has(kind);
-  }
-
   get(kind: string): NodeKind {
     const found = this.kinds.get(kind);
     if (!found) {
