@@ -29,6 +29,10 @@ ln -sfn "$ROOT/extension/labextension" "$STATE/labextensions/$EXT_NAME"
 cp -r "$E2E"/notebooks/. "$STATE/root/"
 
 export JUPYTER_CONFIG_DIR=$STATE/config JUPYTER_DATA_DIR=$STATE/data JUPYTER_RUNTIME_DIR=$STATE/runtime JUPYTER_NO_CONFIG=1
+# The protocol stand-in kernel (until the Flowbook kernel's own kernelspec is installed here).
+mkdir -p "$JUPYTER_DATA_DIR/kernels/flowbook-protocol"
+sed "s#@KERNEL_FILE@#$E2E/protocol-kernel/flowbook_protocol_kernel.py#" "$E2E/protocol-kernel/kernel.json.in" \
+  >"$JUPYTER_DATA_DIR/kernels/flowbook-protocol/kernel.json"
 export FLOWBOOK_LAB_APP=$E2E/app FLOWBOOK_LABEXTENSIONS=$STATE/labextensions FLOWBOOK_LAB_STATE=$STATE
 /usr/bin/python3 "$E2E/server/flowbook_lab.py" --ServerApp.ip=127.0.0.1 --ServerApp.port="$PORT" \
   --ServerApp.port_retries=0 --ServerApp.token= --ServerApp.password= --ServerApp.allow_root=True \
