@@ -23,7 +23,7 @@ export interface FitOptions {
   batchSize: number;
   seed: number;
   earlyStopping: EarlyStoppingParams;
-  /** Regression MAE is reported in the target's units: the target's scale (1 when unscaled). */
+  /** Regression RMSE is reported in the target's units: the target's scale (1 when unscaled). */
   targetScale?: number;
   /** Backend name, echoed in progress events. */
   backend: string;
@@ -44,7 +44,8 @@ export interface ProgressEvent {
   metric?: number;
   valLoss?: number;
   valMetric?: number;
-  metricName: 'accuracy' | 'mae';
+  /** Accuracy for classes; RMSE in the target's units for numbers (derived from the loss, so it costs no extra ops). */
+  metricName: 'accuracy' | 'rmse';
   elapsedMs: number;
   etaMs: number;
   backend: string;
@@ -82,6 +83,7 @@ export async function fitModel(model: tf.LayersModel, train: FitSamples, validat
   const ys = tf.tensor2d(train.y, [train.count, options.yWidth]);
   const ws = train.weights ? tf.tensor1d(train.weights) : undefined;
   const batches = Math.ceil(train.count / options.batchSize);
+  const classification = options.head.kind !== 'regression';
   const monitorValidation = options.earlyStopping.monitor === 'val_loss' && validation !== undefined && validation.count > 0;
   const history: EpochRecord[] = [];
   let best: { value: number; epoch: number; weights?: tf.Tensor[] } = { value: Infinity, epoch: 0 };
@@ -94,25 +96,25 @@ export async function fitModel(model: tf.LayersModel, train: FitSamples, validat
   try {
     for (let epoch = 1; epoch <= options.epochs && !stoppedOnRequest; epoch++) {
       const order = tf.tensor1d(shuffledIndices(train.count, random), 'int32');
+      // Sums over the epoch, kept on the backend: per-sample loss, and correct predictions for classes.
       let lossSum: tf.Scalar = tf.scalar(0);
-      let metricSum: tf.Scalar = tf.scalar(0);
+      let correctSum: tf.Scalar | undefined = classification ? tf.scalar(0) : undefined;
       let seen = 0;
       for (let b = 0; b < batches; b++) {
         const start = b * options.batchSize;
         const size = Math.min(options.batchSize, train.count - start);
-        let batchMetric: tf.Scalar | undefined;
-        const batchLoss = optimizer.minimize(() => {
+        const previousLoss = lossSum;
+        const previousCorrect = correctSum;
+        optimizer.minimize(() => {
           const idx = order.slice(start, size);
           const yTrue = tf.gather(ys, idx);
           const yPred = model.apply(tf.gather(xs, idx), { training: true }) as tf.Tensor;
-          batchMetric = tf.keep(metricSum.add(batchMetricSum(options.head, yTrue, yPred)) as tf.Scalar);
-          const loss = meanLoss(options.head, yTrue, yPred, ws ? tf.gather(ws, idx) : undefined);
-          return model.calculateLosses().reduce<tf.Scalar>((total, r) => total.add(r), loss);
-        }, true)!;
-        const nextLoss = tf.tidy(() => lossSum.add(batchLoss.mul(size)) as tf.Scalar);
-        tf.dispose([lossSum, batchLoss, metricSum]);
-        lossSum = nextLoss;
-        metricSum = batchMetric!;
+          const total = lossTotal(options.head, yTrue, yPred, ws ? tf.gather(ws, idx) : undefined);
+          lossSum = tf.keep(previousLoss.add(total));
+          if (previousCorrect) correctSum = tf.keep(previousCorrect.add(correctCount(yTrue, yPred)) as tf.Scalar);
+          return model.calculateLosses().reduce<tf.Scalar>((sum, r) => sum.add(r), total.mul(1 / size));
+        });
+        tf.dispose([previousLoss, ...(previousCorrect ? [previousCorrect] : [])]);
         seen += size;
         const now = Date.now();
         if (options.onProgress && now - lastEvent >= BATCH_EVENT_MS && b + 1 < batches) {
@@ -130,9 +132,9 @@ export async function fitModel(model: tf.LayersModel, train: FitSamples, validat
         }
       }
       order.dispose();
-      const [lossTotal, metricTotal] = await Promise.all([lossSum.data(), metricSum.data()]);
-      tf.dispose([lossSum, metricSum]);
-      const loss = lossTotal[0] / seen;
+      const [lossValue, correctValue] = await Promise.all([lossSum.data(), correctSum?.data()]);
+      tf.dispose([lossSum, ...(correctSum ? [correctSum] : [])]);
+      const loss = lossValue[0] / seen;
       if (!Number.isFinite(loss)) {
         throw new FlowbookError(
           'LossNotFinite',
@@ -141,7 +143,7 @@ export async function fitModel(model: tf.LayersModel, train: FitSamples, validat
           { epoch, learningRate: options.learningRate },
         );
       }
-      const record: EpochRecord = { epoch, loss, metric: metricTotal[0] * metricUnit(options) / seen };
+      const record: EpochRecord = { epoch, loss, metric: epochMetric(options, loss, correctValue?.[0], seen) };
       if (validation && validation.count > 0) Object.assign(record, await evaluate(model, validation, options));
       history.push(record);
       const now = Date.now();
@@ -179,7 +181,7 @@ function progress(options: FitOptions, type: ProgressEvent['type'], epoch: numbe
   const elapsedMs = now - started;
   return {
     type, epoch, epochs: options.epochs, batch, batches,
-    metricName: options.head.kind === 'regression' ? 'mae' : 'accuracy',
+    metricName: options.head.kind === 'regression' ? 'rmse' : 'accuracy',
     elapsedMs, etaMs: done > 0 ? Math.round((elapsedMs / done) * (total - done)) : 0,
     backend: options.backend,
   };
@@ -199,54 +201,56 @@ export function makeOptimizer(name: Optimizer, learningRate: number): tf.Optimiz
 
 const EPSILON = 1e-7;
 
-/** Per-sample losses of a batch: cross-entropy for classes, squared error for numbers. */
-function sampleLosses(head: Head, yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor1D {
-  return tf.tidy(() => {
-    if (head.kind === 'regression') return tf.sum(tf.square(tf.sub(yPred, yTrue)), 1) as tf.Tensor1D;
+/**
+ * The batch's summed per-sample loss (weighted when `weights` is given): squared error for numbers,
+ * cross-entropy for classes. Called inside `tidy`/`minimize`, so intermediates are freed there.
+ */
+function lossTotal(head: Head, yTrue: tf.Tensor, yPred: tf.Tensor, weights?: tf.Tensor): tf.Scalar {
+  let perSample: tf.Tensor;
+  if (head.kind === 'regression') {
+    if (!weights) return tf.sum(tf.squaredDifference(yPred, yTrue));
+    perSample = tf.sum(tf.squaredDifference(yPred, yTrue), 1);
+  } else {
     const p = tf.clipByValue(yPred, EPSILON, 1 - EPSILON);
-    if (head.kind === 'softmax') return tf.neg(tf.sum(tf.mul(yTrue, tf.log(p)), 1)) as tf.Tensor1D;
-    const both = tf.add(tf.mul(yTrue, tf.log(p)), tf.mul(tf.sub(1, yTrue), tf.log(tf.sub(1, p))));
-    return tf.neg(tf.mean(both, 1)) as tf.Tensor1D;
-  });
+    perSample = head.kind === 'softmax'
+      ? tf.neg(tf.sum(tf.mul(yTrue, tf.log(p)), 1))
+      : tf.neg(tf.mean(tf.add(tf.mul(yTrue, tf.log(p)), tf.mul(tf.sub(1, yTrue), tf.log(tf.sub(1, p)))), 1));
+  }
+  return tf.sum(weights ? tf.mul(perSample, weights) : perSample);
 }
 
-function meanLoss(head: Head, yTrue: tf.Tensor, yPred: tf.Tensor, weights?: tf.Tensor): tf.Scalar {
-  const losses = sampleLosses(head, yTrue, yPred);
-  return (weights ? tf.mean(tf.mul(losses, weights)) : tf.mean(losses)) as tf.Scalar;
+/** Correct class predictions in the batch. */
+function correctCount(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
+  if (yPred.shape[1] === 1) return tf.sum(tf.equal(tf.greaterEqual(yPred, 0.5), tf.greaterEqual(yTrue, 0.5)));
+  return tf.sum(tf.equal(tf.argMax(yPred, 1), tf.argMax(yTrue, 1)));
 }
 
-/** Sum over the batch of the metric: correct predictions (classes) or absolute error (numbers, scaled units). */
-function batchMetricSum(head: Head, yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
-  return tf.tidy(() => {
-    if (head.kind === 'regression') return tf.sum(tf.abs(tf.sub(yPred, yTrue))) as tf.Scalar;
-    if (yPred.shape[1] === 1) return tf.sum(tf.equal(tf.greaterEqual(yPred, 0.5), tf.greaterEqual(yTrue, 0.5))) as tf.Scalar;
-    return tf.sum(tf.equal(tf.argMax(yPred, 1), tf.argMax(yTrue, 1))) as tf.Scalar;
-  });
-}
-
-function metricUnit(options: FitOptions): number {
-  return options.head.kind === 'regression' ? (options.targetScale ?? 1) : 1;
+function epochMetric(options: FitOptions, meanLoss: number, correct: number | undefined, count: number): number {
+  if (options.head.kind === 'regression') return Math.sqrt(meanLoss) * (options.targetScale ?? 1);
+  return count > 0 ? correct! / count : NaN;
 }
 
 /** Validation loss and metric in batches, read back with one sync. */
 async function evaluate(model: tf.LayersModel, samples: FitSamples, options: FitOptions): Promise<{ valLoss: number; valMetric: number }> {
   const size = Math.max(options.batchSize, 256);
+  const classification = options.head.kind !== 'regression';
   let lossSum: tf.Scalar = tf.scalar(0);
-  let metricSum: tf.Scalar = tf.scalar(0);
+  let correctSum: tf.Scalar = tf.scalar(0);
   const width = options.sampleShape.reduce((a, b) => a * b, 1);
   for (let start = 0; start < samples.count; start += size) {
     const n = Math.min(size, samples.count - start);
-    const [nextLoss, nextMetric] = tf.tidy(() => {
+    const [nextLoss, nextCorrect] = tf.tidy(() => {
       const x = tf.tensor(samples.x.subarray(start * width, (start + n) * width), [n, ...options.sampleShape]);
       const yTrue = tf.tensor2d(samples.y.subarray(start * options.yWidth, (start + n) * options.yWidth), [n, options.yWidth]);
       const yPred = model.apply(x, { training: false }) as tf.Tensor;
-      return [lossSum.add(tf.sum(sampleLosses(options.head, yTrue, yPred))), metricSum.add(batchMetricSum(options.head, yTrue, yPred))] as tf.Scalar[];
+      return [lossSum.add(lossTotal(options.head, yTrue, yPred)), classification ? correctSum.add(correctCount(yTrue, yPred)) : correctSum.clone()] as tf.Scalar[];
     });
-    tf.dispose([lossSum, metricSum]);
+    tf.dispose([lossSum, correctSum]);
     lossSum = nextLoss;
-    metricSum = nextMetric;
+    correctSum = nextCorrect;
   }
-  const [loss, metric] = await Promise.all([lossSum.data(), metricSum.data()]);
-  tf.dispose([lossSum, metricSum]);
-  return { valLoss: loss[0] / samples.count, valMetric: (metric[0] * metricUnit(options)) / samples.count };
+  const [loss, correct] = await Promise.all([lossSum.data(), correctSum.data()]);
+  tf.dispose([lossSum, correctSum]);
+  const valLoss = loss[0] / samples.count;
+  return { valLoss, valMetric: epochMetric(options, valLoss, correct[0], samples.count) };
 }

@@ -113,7 +113,7 @@ describe('the training loop', () => {
     const events: unknown[] = [];
     await fitModel(model, samples(64, 1), samples(16, 2), options({ epochs: 2, onProgress: (e) => events.push(e) }));
     expect(events.at(-1)).toMatchObject({
-      type: 'epoch', epoch: 2, epochs: 2, batch: 4, batches: 4, metricName: 'mae', backend: 'test', etaMs: 0,
+      type: 'epoch', epoch: 2, epochs: 2, batch: 4, batches: 4, metricName: 'rmse', backend: 'test', etaMs: 0,
       loss: expect.any(Number), valLoss: expect.any(Number), metric: expect.any(Number), valMetric: expect.any(Number),
     });
     model.dispose();

@@ -33,7 +33,7 @@ export class TrainingProgress {
     this.display.elapsedMs = e.elapsedMs;
     this.display.etaMs = e.etaMs;
     if (e.type === 'epoch') {
-      const metric = e.metricName === 'accuracy' ? 'acc' : 'mae';
+      const metric = e.metricName === 'accuracy' ? 'acc' : 'rmse';
       const record: EpochRecord = { epoch: e.epoch, train: { loss: e.loss!, [metric]: e.metric! } };
       if (e.valLoss !== undefined) record.val = { loss: e.valLoss, [metric]: e.valMetric! };
       this.display.history.push(record);
