@@ -106,11 +106,7 @@ export function scanCsv(buf: Uint8Array, start: number, dialect: CsvDialect, mis
         plain = false;
       }
     } else {
-      while (i < end) {
-        const b = buf[i];
-        if (b === delimiter || b === LF || b === CR) break;
-        i++;
-      }
+      i = endOfPlainField(buf, i, end, delimiter);
       fieldEnd = i;
     }
 
@@ -191,4 +187,14 @@ class MissingTokens {
     }
     return false;
   }
+}
+
+/** Index of the delimiter, CR or LF that ends an unquoted field starting at `i` (or `end`). */
+function endOfPlainField(buf: Uint8Array, i: number, end: number, delimiter: number): number {
+  while (i < end) {
+    const b = buf[i];
+    if (b === delimiter || b === LF || b === CR) return i;
+    i++;
+  }
+  return end;
 }

@@ -27,9 +27,9 @@ export function classifyField(buf: Uint8Array, start: number, end: number): numb
   if (end <= start) return 0;
   const first = buf[start];
   if (isDigit(first) || first === PLUS || first === MINUS || first === DOT) {
-    const number = classifyNumber(buf, start, end);
-    if (number) return number;
-    return end - start >= 10 && isDigit(first) ? classifyTemporal(buf, start, end) : 0;
+    // `yyyy-` can only start a date or timestamp: skip the number grammar for it.
+    if (end - start >= 10 && buf[start + 4] === MINUS && isDigit(first)) return classifyTemporal(buf, start, end);
+    return classifyNumber(buf, start, end);
   }
   return classifyBool(buf, start, end);
 }
