@@ -96,7 +96,8 @@ function checkObject(schema: JsonSchema, value: Record<string, unknown>, path: s
   for (const [key, propertySchema] of Object.entries(properties)) {
     if (key in value) continue;
     const target = typeof propertySchema.$ref === 'string' ? resolveRef(propertySchema.$ref, root) : propertySchema;
-    if ('default' in target) result[key] = structuredClone(target.default);
+    // A default goes through its schema too, so an object default gets its own fields' defaults.
+    if ('default' in target) result[key] = check(target, structuredClone(target.default), at(key), errors, root);
   }
   for (const key of (schema.required ?? []) as string[]) {
     if (!(key in result)) errors.push({ field: at(key), value: undefined, message: 'is required' });
