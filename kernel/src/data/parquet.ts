@@ -18,3 +18,11 @@ export async function readParquet(filePath: string | string[]): Promise<arrow.Ta
   const files = Array.isArray(filePath) ? `[${filePath.map(quoteLiteral).join(', ')}]` : quoteLiteral(filePath);
   return withDuckDB((connection) => queryArrow(connection, `SELECT * FROM read_parquet(${files})`));
 }
+
+/** Copies Parquet files (part files become one) inside DuckDB, without a trip through JavaScript values. */
+export async function copyParquet(files: readonly string[], outputFile: string): Promise<number> {
+  return withDuckDB(async (connection) => {
+    const result = await connection.runAndReadAll(`COPY (SELECT * FROM read_parquet([${files.map(quoteLiteral).join(', ')}])) TO ${quoteLiteral(outputFile)} (FORMAT parquet)`);
+    return Number(result.getRows()[0]?.[0] ?? 0);
+  });
+}

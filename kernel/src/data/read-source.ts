@@ -11,7 +11,7 @@ import { decodeText } from './csv/encoding';
 import { csvToParquet, readCsv } from './csv/read-csv';
 import { decodeDictionaries } from './dictionary';
 import { readArrowIpc } from './ipc';
-import { readParquet, writeParquet } from './parquet';
+import { copyParquet, readParquet, writeParquet } from './parquet';
 import { SourceFormat, SourceOptions } from './source-options';
 
 export type { SourceOptions } from './source-options';
@@ -28,7 +28,7 @@ export interface LoadedTable {
   warnings: string[];
 }
 
-const FORMAT_BY_EXTENSION: Record<string, SourceFormat> = {
+const FORMAT_BY_EXTENSION: Partial<Record<string, SourceFormat>> = {
   '.csv': 'csv',
   '.txt': 'csv',
   '.tsv': 'tsv',
@@ -67,8 +67,8 @@ export async function readSource(location: string, options: SourceOptions, ctx: 
 }
 
 /**
- * Reads a source straight into a Parquet file: CSV goes from file to Parquet inside DuckDB, the
- * fastest way to store a large source; other formats go through readSource.
+ * Reads a source straight into a Parquet file: CSV and Parquet go from file to Parquet inside DuckDB,
+ * the fastest way to store a large source; other formats go through readSource.
  */
 export async function sourceToParquet(location: string, options: SourceOptions, ctx: SourceContext, outputFile: string): Promise<{ rows: number; warnings: string[] }> {
   if (HDFS_LOCATION.test(location.trim())) return withHdfsCopy(location, (local) => sourceToParquet(local, options, ctx, outputFile));
@@ -76,6 +76,7 @@ export async function sourceToParquet(location: string, options: SourceOptions, 
   if (format === 'csv' || format === 'tsv') {
     return csvToParquet(files, { ...options, delimiter: options.delimiter ?? (format === 'tsv' ? '\t' : undefined) }, outputFile);
   }
+  if (format === 'parquet') return { rows: await copyParquet(files, outputFile), warnings: [] };
   const { table, warnings } = await readSource(location, options, ctx);
   await writeParquet(table, outputFile);
   return { rows: table.numRows, warnings };
@@ -150,8 +151,9 @@ async function partFiles(folder: string): Promise<string[]> {
 }
 
 function formatOf(files: string[], path: string): SourceFormat {
-  const formats = new Set(files.map((file) => FORMAT_BY_EXTENSION[extname(file).toLowerCase()]));
-  if (formats.size === 1 && !formats.has(undefined as unknown as SourceFormat)) return [...formats][0];
+  const formats = new Set<SourceFormat | undefined>(files.map((file) => FORMAT_BY_EXTENSION[extname(file).toLowerCase()]));
+  const [only] = formats;
+  if (formats.size === 1 && only !== undefined) return only;
   const extensions = [...new Set(files.map((f) => extname(f) || '(none)'))].join(', ');
   throw new FlowbookError('UnknownSourceFormat', `cannot tell the format of ${path} from its extension (${extensions})`, 'set `format:` to csv, tsv, parquet, arrow, json or ndjson', { path });
 }

@@ -102,6 +102,26 @@ describe('sourceToParquet', () => {
   });
 });
 
+describe('sourceToParquet for other formats', () => {
+  it('stores a folder of Parquet parts as one file and JSON through Arrow, rows kept', async () => {
+    mkdirSync(join(dir, 'pq'));
+    await writeParquet(sample(3), join(dir, 'pq', 'part-0.parquet'));
+    await writeParquet(sample(9), join(dir, 'pq', 'part-1.parquet'));
+    expect((await sourceToParquet('pq', {}, ctx(), join(dir, 'all.parquet'))).rows).toBe(12);
+    expect((await readSource('all.parquet', {}, ctx())).table.numRows).toBe(12);
+    writeFileSync(join(dir, 'r.json'), JSON.stringify([{ a: 1 }, { a: null }]));
+    expect((await sourceToParquet('r.json', {}, ctx(), join(dir, 'r.parquet'))).rows).toBe(2);
+    expect(rowsOf((await readSource('r.parquet', {}, ctx())).table)).toEqual([{ a: 1 }, { a: null }]);
+  });
+
+  it('a folder mixing formats is an error asking for `format:`', async () => {
+    mkdirSync(join(dir, 'mixed'));
+    writeFileSync(join(dir, 'mixed', 'a.csv'), 'a\n1\n');
+    writeFileSync(join(dir, 'mixed', 'b.json'), '[]');
+    await expect(readSource('mixed', {}, ctx())).rejects.toMatchObject({ kind: 'UnknownSourceFormat', message: expect.stringContaining('.csv, .json') });
+  });
+});
+
 describe('sourceIdentity', () => {
   it('changes with the file size, mtime, part files and options, without reading data', async () => {
     mkdirSync(join(dir, 'parts'));
