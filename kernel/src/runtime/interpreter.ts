@@ -55,7 +55,7 @@ declare function password(prompt?: string): Promise<string>;
  *
  * Bindings policy (field case K1): re-running a cell replaces the bindings it declared, `const` and
  * `class` included. When a *different* cell (by JupyterLab's cellId) declares a name another cell
- * declared, the new definition replaces the old one, and the cell's stderr gets a one-line note naming
+ * declared, the new definition replaces the old one, and the cell's stderr gets a one-line warning naming
  * the earlier cell; the name stays usable. Cells without a cellId (consoles, scripts) replace silently.
  *
  * Type-checking policy (K2): see `SessionLanguageService`. Cells are checked against exactly the
@@ -130,7 +130,6 @@ class TypeScriptSession implements TypeScriptInterpreter {
         const count = run.timers.size;
         run.output.stream('stderr', `${run.label} left ${count} pending timer${count === 1 ? '' : 's'}; their output will appear here (interrupt or restart to stop them)\n`);
       }
-      this.session.forget(run);
     }
   }
 
@@ -153,12 +152,12 @@ class TypeScriptSession implements TypeScriptInterpreter {
     return { status: 'ok', result: { data: mimeBundleOf(value), metadata: {} } };
   }
 
-  /** Records which cell defines each name, and notes on stderr when another cell's name is replaced. */
+  /** Records which cell defines each name, and warns on stderr when another cell's name is replaced. */
   private claimNames(names: string[], request: ExecuteRequest, run: CellRun): void {
     for (const name of names) {
       const previous = this.owners.get(name);
       if (request.cellId && previous && previous.cellId !== request.cellId && !previous.cellId.startsWith('anonymous-')) {
-        run.output.stream('stderr', `note: \`${name}\` was defined by another cell (${previous.label}); this cell's definition replaces it\n`);
+        run.output.stream('stderr', `warning: \`${name}\` was defined by another cell (${previous.label}); this cell's definition replaces it\n`);
       }
       this.owners.set(name, { cellId: request.cellId ?? `anonymous-${this.executions}`, label: run.label });
     }

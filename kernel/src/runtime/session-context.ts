@@ -50,7 +50,8 @@ export class SessionContext {
   private readonly cellRuns = new AsyncLocalStorage<CellRun>();
   private readonly scripts = new Map<string, CellScript>();
   private readonly promiseOwners = new WeakMap<object, CellRun>();
-  private readonly activeRuns = new Set<CellRun>();
+  /** Every pending timer a cell started, with its cell. */
+  private readonly timerOwners = new Map<unknown, CellRun>();
   private lastThrow: ThrowSite | undefined;
   private readonly undo: Array<() => void> = [];
   private scriptCount = 0;
@@ -67,7 +68,6 @@ export class SessionContext {
 
   /** Runs `work` as part of `run`: output, timers and errors started inside it belong to `run`. */
   within<T>(run: CellRun, work: () => T): T {
-    this.activeRuns.add(run);
     return this.cellRuns.run(run, work);
   }
 
@@ -101,12 +101,7 @@ export class SessionContext {
 
   /** Stops every timer any cell left running: on shutdown. */
   clearAllTimers(): void {
-    for (const run of this.activeRuns) run.clearTimers();
-  }
-
-  /** Drops finished runs that hold nothing more, so a long session does not keep them all. */
-  forget(run: CellRun): void {
-    if (run.timers.size === 0) this.activeRuns.delete(run);
+    for (const run of new Set(this.timerOwners.values())) run.clearTimers();
   }
 
   dispose(): void {
@@ -179,7 +174,7 @@ export class SessionContext {
 
   /** Timers that remember their cell: a late throw is reported there, and interrupt clears them. */
   private timerGlobals() {
-    const owners = new Map<unknown, CellRun>();
+    const owners = this.timerOwners;
     const guard = (run: CellRun | undefined, callback: (...args: unknown[]) => unknown, args: unknown[]) => {
       try {
         callback(...args);

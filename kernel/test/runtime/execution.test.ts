@@ -38,11 +38,11 @@ describe('executing cells', () => {
     expect(await session.value('[source, rows, new Scaler().fit([1]).length]')).toBe("[ 'sales-2024.csv', 0, 1 ]");
   });
 
-  it('K1: a different cell redeclaring a name replaces it with a one-line note naming the earlier cell', async () => {
+  it('K1: a different cell redeclaring a name replaces it with a one-line warning naming the earlier cell', async () => {
     await session.run('const source = "sales.csv";', { cellId: 'load' });
     const other = await session.run('const source = "other.csv";\nsource', { cellId: 'other' });
     expect(other.outcome.status).toBe('ok');
-    expect(other.output.stderr).toMatch(/^note: `source` was defined by another cell \(cell \[\d+\]\); this cell's definition replaces it\n$/);
+    expect(other.output.stderr).toMatch(/^warning: `source` was defined by another cell \(cell \[\d+\]\); this cell's definition replaces it\n$/);
     expect(await session.value('source.toUpperCase()')).toBe("'OTHER.CSV'");
     expect((await session.run('const source = 3;\nsource + 1', { cellId: 'load' })).outcome.status).toBe('ok');
   });
