@@ -170,7 +170,7 @@ export class Flow {
       if (options.signal?.aborted) {
         throw new FlowbookError('Interrupted', `the flow run was interrupted before node \`${node}\``, 'run the cell again to continue; finished nodes are stored', { node });
       }
-      records.push(await this.bringUpToDate(node, options));
+      records.push(await this.bringUpToDate(node, options, targets.includes(node)));
     }
     return records;
   }
@@ -240,7 +240,12 @@ export class Flow {
     return table;
   }
 
-  private async bringUpToDate(id: string, options: RunOptions): Promise<NodeRunRecord> {
+  /**
+   * Reuses or computes one node's output. A node reused from the store, or a target of the run
+   * reused from memory, reports `cached`; an upstream node whose current output this session already
+   * holds keeps its status (a node computed a cell ago still reads `done` in the graph).
+   */
+  private async bringUpToDate(id: string, options: RunOptions, isTarget: boolean): Promise<NodeRunRecord> {
     const definition = this.graph.get(id);
     const kind = this.options.kinds.get(definition.kind);
     const dependencies = this.graph.dependenciesOf(id);
@@ -257,7 +262,9 @@ export class Flow {
       const identity = kind.identity ? await kind.identity(definition.params, { baseDir: this.options.baseDir, store: this.options.store }) : undefined;
       const print = fingerprint({ kind: definition.kind, params: definition.params, upstream, ...(identity !== undefined ? { identity } : {}) });
       const current = this.states.get(id);
-      const stored = current?.manifest?.fingerprint === print ? current.manifest : await this.cache.lookup(id, print);
+      const held = current?.manifest?.fingerprint === print ? current.manifest : undefined;
+      if (held && !isTarget) return { id, status: 'cached', durationMs: performance.now() - clock };
+      const stored = held ?? (await this.cache.lookup(id, print));
       if (stored) {
         const durationMs = performance.now() - clock;
         this.setState(id, { status: 'cached', fingerprint: print, manifest: stored, startedAt: startedAt.toISOString(), durationMs }, 'node_finished');

@@ -39,6 +39,16 @@ describe('the scheduler', () => {
     expect(kinds.node.runs + kinds.sql.runs + kinds.split.runs).toBe(computed);
   });
 
+  it('in the graph, an upstream node computed earlier keeps "done"; the node a run targets reads "cached" when reused', async () => {
+    const { flow } = testFlow();
+    defineChain(flow);
+    await flow.run('evens');
+    await flow.run('test_count');
+    expect(['raw', 'evens', 'parts', 'test_count'].map((id) => flow.state(id).status)).toEqual(['done', 'done', 'done', 'done']);
+    await flow.run('evens');
+    expect(['raw', 'evens'].map((id) => flow.state(id).status)).toEqual(['done', 'cached']);
+  });
+
   it('after a restart, a new Flow over the same store reports cached and serves the stored tables', async () => {
     const first = testFlow();
     defineChain(first.flow);
@@ -73,7 +83,7 @@ describe('the scheduler', () => {
     await flow.run('test_count');
     await flow.run('odds');
     flow.define({ id: 'evens', kind: 'sql', params: { query: 'SELECT * FROM raw WHERE id % 2 = 0' }, inputs: [{ node: 'raw' }] });
-    expect(['raw', 'evens', 'parts', 'test_count', 'odds'].map((id) => flow.state(id).status)).toEqual(['cached', 'stale', 'stale', 'stale', 'done']);
+    expect(['raw', 'evens', 'parts', 'test_count', 'odds'].map((id) => flow.state(id).status)).toEqual(['done', 'stale', 'stale', 'stale', 'done']);
     const nodeRuns = kinds.node.runs;
     const records = await flow.run('test_count');
     expect(records.map((r) => r.status)).toEqual(['cached', 'done', 'done', 'done']);

@@ -87,7 +87,7 @@ describe('%flow', () => {
     const record = await runCell(s, '%flow');
     const bundle = record.displays[0]!;
     expect(bundle['application/vnd.flowbook.dag+json']).toEqual({
-      nodes: [expect.objectContaining({ id: 'sales', kind: 'source', status: 'cached', rows: 5 }), expect.objectContaining({ id: 'parts', kind: 'split', status: 'done', rows: 4 })],
+      nodes: [expect.objectContaining({ id: 'sales', kind: 'source', status: 'done', rows: 5 }), expect.objectContaining({ id: 'parts', kind: 'split', status: 'done', rows: 4 })],
       edges: [{ from: 'sales', to: 'parts' }],
     });
     expect(String(bundle['image/svg+xml'])).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
