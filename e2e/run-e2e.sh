@@ -52,7 +52,7 @@ curl -sf "http://127.0.0.1:$PORT/api/status" >/dev/null || { echo "the e2e Jupyt
 
 cd "$E2E"
 set +e
-LAB_URL=http://127.0.0.1:$PORT/lab SCREENSHOTS=$SCREENSHOTS node --test ${E2E_TESTS:-tests/*.test.mjs}
+LAB_URL=http://127.0.0.1:$PORT/lab SCREENSHOTS=$SCREENSHOTS node --test --test-concurrency=1 ${E2E_TESTS:-tests/*.test.mjs}
 STATUS=$?
 set -e
 if [ $STATUS -ne 0 ]; then

@@ -110,3 +110,14 @@ test('the palette adds a DNN classification node cell reading from the split abo
   assert.match(text, /network: \{hidden_units: \[64, 32\]/);
   await lab.screenshot('inserted-model-cell');
 });
+
+test('the outputs follow the dark theme', async () => {
+  const boxFill = () => page.locator('.fb-DagOutput .fb-Dag-box').first().evaluate(e => getComputedStyle(e).fill);
+  const light = await boxFill();
+  await lab.command('apputils:change-theme', { theme: 'JupyterLab Dark' });
+  await page.waitForFunction(() => document.body.dataset.jpThemeLight === 'false', null, { timeout: 30000 });
+  assert.notEqual(await boxFill(), light);
+  await lab.screenshot('saved-outputs-dark');
+  await lab.command('apputils:change-theme', { theme: 'JupyterLab Light' });
+  await page.waitForFunction(() => document.body.dataset.jpThemeLight === 'true', null, { timeout: 30000 });
+});
