@@ -11,7 +11,7 @@ export interface MetricChart {
   metric: string;
   train: SeriesPoint[];
   val: SeriesPoint[];
-  /** Epoch axis: to the planned epochs while running, to the last epoch run once finished. */
+  /** Epoch axis: growing by doublings up to the planned epochs while running, to the last epoch once finished. */
   xDomain: [number, number];
   yDomain: [number, number];
 }
@@ -42,9 +42,9 @@ export function metricNames(history: EpochRecord[]): string[] {
 
 export function buildCharts(display: TrainingDisplay): MetricChart[] {
   const lastEpoch = display.history.reduce((m, r) => Math.max(m, r.epoch), 1);
-  // While running, the axis spans the planned epochs so it does not rescale as the job goes on;
-  // a finished job (maybe stopped early) spans the epochs it ran.
-  const end = display.status === 'running' ? Math.max(display.epochs.total, lastEpoch) : lastEpoch;
+  // While running, the axis grows by doublings (10, 16, 32...) up to the planned epochs: readable
+  // early in a long job, and it rescales only now and then. A finished job spans the epochs it ran.
+  const end = display.status === 'running' ? runningAxisEnd(lastEpoch, display.epochs.total) : lastEpoch;
   const xDomain: [number, number] = [1, Math.max(end, 2)];
   return metricNames(display.history).map(metric => {
     const train = pointsOf(display.history, r => r.train[metric]);
@@ -116,6 +116,11 @@ export class TrainingChartModel {
     this._charts = buildCharts(display);
     this._changed.emit();
   }
+}
+
+function runningAxisEnd(lastEpoch: number, total: number): number {
+  const doubling = Math.max(10, 2 ** Math.ceil(Math.log2(lastEpoch + 1)));
+  return Math.max(lastEpoch, total > 0 ? Math.min(total, doubling) : doubling);
 }
 
 function pointsOf(history: EpochRecord[], pick: (r: EpochRecord) => number | undefined): SeriesPoint[] {

@@ -23,8 +23,13 @@ describe('training charts', () => {
     expect(charts[0].val[2].value).toBeCloseTo(0.4);
   });
 
-  it('keeps the epoch axis at the planned epochs so the chart does not rescale as it grows', () => {
+  it('grows the epoch axis of a running job by doublings, up to the planned epochs', () => {
     expect(buildCharts(trainingAt(3))[0].xDomain).toEqual([1, 10]);
+    const long = (done: number) => buildCharts(trainingAt(done, { epochs: { done, total: 60 } }))[0].xDomain;
+    expect(long(3)).toEqual([1, 10]);
+    expect(long(9)).toEqual([1, 16]);
+    expect(long(12)).toEqual([1, 16]);
+    expect(long(40)).toEqual([1, 60]);
   });
 
   it('spans only the epochs a finished job ran, so an early stop is not squeezed to the left', () => {
