@@ -135,10 +135,40 @@ export class SessionLanguageService {
       readDirectory: ts.sys.readDirectory,
       directoryExists: ts.sys.directoryExists,
       getDirectories: ts.sys.getDirectories,
+      realpath: ts.sys.realpath,
+      ...sessionModuleResolution(ts, this.options.notebookDir, options),
     };
     this.service = ts.createLanguageService(host, ts.createDocumentRegistry());
     return this.service;
   }
+}
+
+/**
+ * Module resolution with one cache for the whole session. Without it every check builds a new cache
+ * and reads the package.json of every typed package again (most of a trivial cell's check time).
+ * A name that does not resolve is tried again without the cache, so a package installed during the
+ * session is found.
+ */
+function sessionModuleResolution(
+  ts: typeof TypeScript,
+  notebookDir: string,
+  options: TypeScript.CompilerOptions,
+): {
+  /** Read by the language service although its public host type leaves it out. */
+  getModuleResolutionCache(): TypeScript.ModuleResolutionCache;
+  resolveModuleNameLiterals: NonNullable<TypeScript.LanguageServiceHost['resolveModuleNameLiterals']>;
+} {
+  const cache = ts.createModuleResolutionCache(notebookDir, (file) => file, options);
+  return {
+    getModuleResolutionCache: () => cache,
+    resolveModuleNameLiterals: (literals, containingFile, redirected, compilerOptions, containingSource) =>
+      literals.map((literal) => {
+        const mode = ts.getModeForUsageLocation(containingSource, literal, compilerOptions);
+        const cached = ts.resolveModuleName(literal.text, containingFile, compilerOptions, ts.sys, cache, redirected, mode);
+        if (cached.resolvedModule) return cached;
+        return ts.resolveModuleName(literal.text, containingFile, compilerOptions, ts.sys, undefined, redirected, mode);
+      }),
+  };
 }
 
 function compilerOptions(ts: typeof TypeScript, notebookDir: string): TypeScript.CompilerOptions {

@@ -1,9 +1,13 @@
-import { Session, notebookFolder } from './session-harness';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Session, errorOf, notebookFolder } from './session-harness';
 
 describe('imports', () => {
   let session: Session;
+  let notebookDir: string;
   beforeAll(() => {
-    session = new Session({ notebookDir: notebookFolder() });
+    notebookDir = notebookFolder();
+    session = new Session({ notebookDir });
   });
   afterAll(() => session.shutdown());
 
@@ -31,5 +35,16 @@ describe('imports', () => {
   it('never prints the vm loader\'s experimental warning', async () => {
     const { output } = await session.run('const again = await import("esm-only-greeter");\nagain.greet("x")');
     expect(output.stderr).toBe('');
+  });
+
+  it('finds a package installed during the session', async () => {
+    const cell = 'import { late } from "installed-later";\nlate';
+    expect(errorOf((await session.run(cell)).outcome).evalue).toMatch(/^line 1: Cannot find module 'installed-later'/);
+    const pkg = path.join(notebookDir, 'node_modules', 'installed-later');
+    fs.mkdirSync(pkg);
+    fs.writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: 'installed-later', main: 'index.js', types: 'index.d.ts' }));
+    fs.writeFileSync(path.join(pkg, 'index.js'), 'exports.late = "here";\n');
+    fs.writeFileSync(path.join(pkg, 'index.d.ts'), 'export declare const late: string;\n');
+    expect(await session.value(cell)).toBe("'here'");
   });
 });
