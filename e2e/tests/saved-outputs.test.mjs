@@ -117,6 +117,8 @@ test('the outputs follow the dark theme', async () => {
   await lab.command('apputils:change-theme', { theme: 'JupyterLab Dark' });
   await page.waitForFunction(() => document.body.dataset.jpThemeLight === 'false', null, { timeout: 30000 });
   assert.notEqual(await boxFill(), light);
+  await page.waitForSelector('#jupyterlab-splash', { state: 'detached', timeout: 30000 });
+  await page.locator('.fb-Training').first().scrollIntoViewIfNeeded();
   await lab.screenshot('saved-outputs-dark');
   await lab.command('apputils:change-theme', { theme: 'JupyterLab Light' });
   await page.waitForFunction(() => document.body.dataset.jpThemeLight === 'true', null, { timeout: 30000 });
