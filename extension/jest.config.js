@@ -13,6 +13,11 @@ module.exports = {
   transform: { '^.+\\.tsx?$': swc },
   // dagre and yaml ship CommonJS builds; nothing else in node_modules needs transforming.
   transformIgnorePatterns: ['/node_modules/'],
+  // The cell grammar comes from the magics workspace as source; its `yaml` import resolves here.
+  moduleNameMapper: {
+    '^@flowbook/magics$': '<rootDir>/../magics/src/index.ts',
+    '^yaml$': '<rootDir>/node_modules/yaml'
+  },
   setupFiles: ['<rootDir>/test/jsdom-setup.js'],
   testTimeout: 10000
 };

@@ -5,7 +5,7 @@ describe('model node templates', () => {
   it.each(FORM_KINDS)('a new %s cell is a model cell whose YAML parses', kind => {
     const text = modelCellTemplate(kind, 'm', 'parts:train');
     const cell = parseModelCell(text)!;
-    expect(cell).toMatchObject({ kind, nodeId: 'm', from: ['parts:train'] });
+    expect(cell).toMatchObject({ kind, nodeId: 'm', inputs: [{ node: 'parts', port: 'train' }] });
     const data = readFormData(cell.body);
     expect(Object.keys(data)).toEqual(expect.arrayContaining(['target', 'preprocessing', 'network', 'training']));
   });

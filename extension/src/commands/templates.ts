@@ -1,3 +1,4 @@
+import { MagicSyntaxError, isMagicCell, parseCell } from '@flowbook/magics';
 import { FormKind } from '../form/cell-body';
 
 /** Cell text of a new model node with working defaults; the form then fills in the columns. */
@@ -60,13 +61,28 @@ export function freshNodeId(kind: FormKind, usedIds: Iterable<string>): string {
   return `${base}_${n}`;
 }
 
-const NODE_HEADER = /^%%(\w+)\s+([A-Za-z_][\w-]*)/;
 /** Kinds whose output is a model or scores, not training rows for a new model. */
 const NOT_DATA = new Set(['dnn_classifier', 'dnn_regressor', 'lstm_regressor', 'tfscript', 'predict']);
 
+/** The node a cell defines, read with the cell grammar; null for code and for broken headers. */
+function nodeOf(source: string): { kind: string; id: string } | null {
+  if (!isMagicCell(source)) {
+    return null;
+  }
+  try {
+    const command = parseCell(source);
+    return command.type === 'node' ? { kind: command.kind, id: command.id } : null;
+  } catch (error) {
+    if (error instanceof MagicSyntaxError) {
+      return null;
+    }
+    throw error;
+  }
+}
+
 /** Node ids defined by cells, in order. */
 export function nodeIdsOf(sources: string[]): string[] {
-  return sources.map(s => NODE_HEADER.exec(s.trimStart())).filter((m): m is RegExpExecArray => m !== null).map(m => m[2]);
+  return sources.map(nodeOf).filter((n): n is { kind: string; id: string } => n !== null).map(n => n.id);
 }
 
 /**
@@ -75,9 +91,9 @@ export function nodeIdsOf(sources: string[]): string[] {
  */
 export function upstreamAbove(sourcesAbove: string[]): string {
   for (let i = sourcesAbove.length - 1; i >= 0; i--) {
-    const match = NODE_HEADER.exec(sourcesAbove[i].trimStart());
-    if (match && !NOT_DATA.has(match[1])) {
-      return match[1] === 'split' ? `${match[2]}:train` : match[2];
+    const node = nodeOf(sourcesAbove[i]);
+    if (node && !NOT_DATA.has(node.kind)) {
+      return node.kind === 'split' ? `${node.id}:train` : node.id;
     }
   }
   return 'data';

@@ -1,3 +1,4 @@
+import { CellCommand, InputRef, MagicSyntaxError, isMagicCell, parseCell } from '@flowbook/magics';
 import { Document, isCollection, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 
 /** The model kinds whose cells have a YAML body the node form edits. */
@@ -7,9 +8,9 @@ export type FormKind = (typeof FORM_KINDS)[number];
 export interface ModelCell {
   kind: FormKind;
   nodeId: string;
-  /** Upstream references of `--from a,b:port`, as written. */
-  from: string[];
-  /** The magic line, kept byte for byte. */
+  /** Upstream references of `--from a,b:port`. */
+  inputs: InputRef[];
+  /** The lines before the YAML body (the magic line), kept byte for byte. */
   header: string;
   /** The YAML text after the magic line. */
   body: string;
@@ -23,33 +24,42 @@ export interface FormEdit {
   value: unknown;
 }
 
-const HEADER = /^%%(\w+)\s+([A-Za-z_][\w-]*)(.*)$/;
-
-/** Reads a model-node cell; anything else (code, other magics) is null. */
+/**
+ * Reads a model-node cell with the cell grammar of `@flowbook/magics`; anything else (code, other
+ * magics, a header still being typed) is null.
+ */
 export function parseModelCell(text: string): ModelCell | null {
-  const newline = text.indexOf('\n');
-  const header = newline < 0 ? text : text.slice(0, newline);
-  const match = HEADER.exec(header.trim());
-  if (!match || !(FORM_KINDS as readonly string[]).includes(match[1])) {
+  if (!isMagicCell(text)) {
     return null;
   }
-  const fromMatch = /--from\s+(\S+)/.exec(match[3]);
+  let command: CellCommand;
+  try {
+    command = parseCell(text);
+  } catch (error) {
+    if (error instanceof MagicSyntaxError) {
+      return null;
+    }
+    throw error;
+  }
+  if (command.type !== 'node' || !(FORM_KINDS as readonly string[]).includes(command.kind)) {
+    return null;
+  }
   return {
-    kind: match[1] as FormKind,
-    nodeId: match[2],
-    from: fromMatch ? fromMatch[1].split(',').filter(Boolean) : [],
-    header,
-    body: newline < 0 ? '' : text.slice(newline + 1)
+    kind: command.kind as FormKind,
+    nodeId: command.id,
+    inputs: command.inputs,
+    header: text.split('\n').slice(0, command.bodyLine - 1).join('\n'),
+    body: command.body
   };
 }
 
-/** The upstream node the form takes columns from: the first `--from`, without its port. */
+/** The upstream node the form takes columns from: the first `--from`. */
 export function upstreamOf(cell: ModelCell): { nodeId: string; port?: string } | null {
-  if (cell.from.length === 0) {
+  const first = cell.inputs[0];
+  if (!first) {
     return null;
   }
-  const [nodeId, port] = cell.from[0].split(':');
-  return port ? { nodeId, port } : { nodeId };
+  return first.port ? { nodeId: first.node, port: first.port } : { nodeId: first.node };
 }
 
 export class YamlBodyError extends Error {
