@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import type * as arrow from 'apache-arrow';
 import { toArrowTable } from '../../src/data/convert';
 
-/** Real public data from the vega-datasets package, as Arrow tables (the form model nodes receive). */
-const DATA = path.resolve(__dirname, '../../../node_modules/vega-datasets/data');
+/** Real public data (copies from vega-datasets in examples/data, sources named there), as Arrow tables. */
+const DATA = path.resolve(__dirname, '../../../examples/data');
 
 export function loadJson(name: string): arrow.Table {
   return toArrowTable(JSON.parse(fs.readFileSync(path.join(DATA, name), 'utf8')) as unknown[]);

@@ -15,7 +15,7 @@ beforeAll(() => {
 describe('model cells in a notebook flow', () => {
   it('source → split → %%dnn_regressor → %%predict: the model trains, is stored, and scores the test split with metrics', async () => {
     const dir = temporaryFolder();
-    copyFileSync(join(REPO, 'node_modules/vega-datasets/data/cars.json'), join(dir, 'cars.json'));
+    copyFileSync(join(REPO, 'examples/data/cars.json'), join(dir, 'cars.json'));
     const session = createFlowSession({ notebookDir: dir, store: new LocalStore(join(dir, '.flowbook')) });
 
     expect((await runCell(session, '%%source cars\ncars.json')).outcome).toEqual({ status: 'ok' });
