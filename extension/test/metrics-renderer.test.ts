@@ -34,3 +34,27 @@ describe('MetricsRenderer', () => {
     expect(rows).toEqual(['MAE1.9000', 'MSE6.7000', 'RMSE2.5900', 'R²0.8870', 'MAPE8.1000 %']);
   });
 });
+
+describe('MetricsRenderer baselines', () => {
+  it('puts the majority-class baseline, log loss and ROC AUC beside a classification', async () => {
+    const node = await render({
+      task: 'classification', nodeId: 'churn', split: 'test', rows: 10, accuracy: 0.9,
+      classes: [], confusion: [], majorityBaseline: 0.7, majorityClass: 'stays', logLoss: 0.31, rocAuc: 0.93
+    });
+    const rows = Array.from(node.querySelectorAll('.fb-Metrics-summary tbody tr')).map(r => r.textContent);
+    expect(rows).toEqual(['baseline accuracy (always "stays")0.7000', 'log loss0.3100', 'ROC AUC0.9300']);
+  });
+
+  it('shows regression errors next to the mean and persistence baselines', async () => {
+    const node = await render({
+      task: 'regression', nodeId: 'temp', split: 'validation', rows: 50, mae: 1, mse: 2, rmse: 1.5, r2: 0.8,
+      meanBaseline: { mae: 3, rmse: 4, r2: 0 }, persistenceBaseline: { mae: 1.2, rmse: 1.7 }
+    });
+    const headers = Array.from(node.querySelectorAll('.fb-Metrics-regression thead th')).map(h => h.textContent);
+    expect(headers).toEqual(['metric', 'model', 'predict the mean', 'repeat the last value']);
+    const cells = (i: number) => Array.from(node.querySelectorAll('.fb-Metrics-regression tbody tr')[i].children).map(c => c.textContent);
+    expect(cells(0)).toEqual(['MAE', '1.0000', '3.0000', '1.2000']);
+    expect(cells(1)).toEqual(['MSE', '2.0000', '', '']);
+    expect(cells(3)).toEqual(['R²', '0.8000', '0.0000', '']);
+  });
+});

@@ -29,6 +29,20 @@ export class MetricsRenderer extends Widget implements IRenderMime.IRenderer {
   private _classification(report: ClassificationReport): void {
     const t = this._trans;
     this.node.appendChild(el('div', 'fb-Metrics-headline', t.__('accuracy %1', fixed(report.accuracy))));
+    const extras: string[][] = [];
+    if (isNumber(report.majorityBaseline)) {
+      const label = report.majorityClass ? t.__('always "%1"', report.majorityClass) : t.__('always the majority class');
+      extras.push([t.__('baseline accuracy (%1)', label), fixed(report.majorityBaseline)]);
+    }
+    if (isNumber(report.logLoss)) {
+      extras.push([t.__('log loss'), fixed(report.logLoss)]);
+    }
+    if (isNumber(report.rocAuc)) {
+      extras.push([t.__('ROC AUC'), fixed(report.rocAuc)]);
+    }
+    if (extras.length > 0) {
+      this.node.appendChild(table([t.__('measure'), t.__('value')], extras, 'fb-Metrics-summary'));
+    }
     const rows = report.classes.map(c => [c.label, fixed(c.precision), fixed(c.recall), fixed(c.f1), String(c.support)]);
     this.node.appendChild(table([t.__('class'), t.__('precision'), t.__('recall'), t.__('F1'), t.__('support')], rows, 'fb-Metrics-classes'));
 
@@ -41,16 +55,36 @@ export class MetricsRenderer extends Widget implements IRenderMime.IRenderer {
 
   private _regression(report: RegressionReport): void {
     const t = this._trans;
-    const rows: string[][] = [
-      ['MAE', fixed(report.mae)],
-      ['MSE', fixed(report.mse)],
-      ['RMSE', fixed(report.rmse)],
-      ['R²', fixed(report.r2)]
-    ];
-    if (report.mape !== undefined && report.mape !== null) {
-      rows.push(['MAPE', `${fixed(report.mape * 100)} %`]);
+    const mean = report.meanBaseline ?? null;
+    const persistence = report.persistenceBaseline ?? null;
+    // Baselines sit beside the model's errors, so a number is read against what a naive guess gets.
+    const headers = [t.__('metric'), t.__('model')];
+    if (mean) {
+      headers.push(t.__('predict the mean'));
     }
-    this.node.appendChild(table([t.__('metric'), t.__('value')], rows, 'fb-Metrics-regression'));
+    if (persistence) {
+      headers.push(t.__('repeat the last value'));
+    }
+    const row = (name: string, value: string, meanValue?: number, persistenceValue?: number): string[] => {
+      const cells = [name, value];
+      if (mean) {
+        cells.push(meanValue === undefined ? '' : fixed(meanValue));
+      }
+      if (persistence) {
+        cells.push(persistenceValue === undefined ? '' : fixed(persistenceValue));
+      }
+      return cells;
+    };
+    const rows: string[][] = [
+      row('MAE', fixed(report.mae), mean?.mae, persistence?.mae),
+      row('MSE', fixed(report.mse)),
+      row('RMSE', fixed(report.rmse), mean?.rmse, persistence?.rmse),
+      row('R²', fixed(report.r2), mean?.r2)
+    ];
+    if (isNumber(report.mape)) {
+      rows.push(row('MAPE', `${fixed(report.mape * 100)} %`));
+    }
+    this.node.appendChild(table(headers, rows, 'fb-Metrics-regression'));
   }
 }
 
@@ -69,6 +103,10 @@ function table(headers: string[], rows: string[][], className: string): HTMLTabl
   }
   tableEl.appendChild(body);
   return tableEl;
+}
+
+function isNumber(value: number | null | undefined): value is number {
+  return typeof value === 'number';
 }
 
 function fixed(value: number): string {
