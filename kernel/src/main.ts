@@ -9,7 +9,11 @@ import { History, defaultHistoryFile } from './core/history';
 import type { Channel, Message } from './core/messages';
 import { KernelCore } from './core/kernel-core';
 import { kernelInfoContent } from './core/kernel-info';
-import { createFlowSession } from './runtime/flow-session';
+import { isMagicCell } from '@flowbook/magics';
+import type { CellMagics } from './runtime/cell-magic';
+import type { FlowApi } from './runtime/flow-api';
+import { FLOW_GLOBAL_TYPES } from './runtime/flow-api';
+import type { FlowSession } from './runtime/flow-session';
 import { createTypeScriptInterpreter } from './runtime/interpreter';
 import { readConnectionFile } from './wire/connection';
 import { WireTransport } from './wire/wire-transport';
@@ -22,7 +26,7 @@ export async function runKernel(connectionFile: string): Promise<void> {
     typescriptVersion: packageVersion(require.resolve('typescript/package.json')),
   });
   const notebookDir = process.cwd();
-  const flowSession = createFlowSession({ notebookDir });
+  const flowSession = deferredFlowSession(notebookDir);
   const interpreter = createTypeScriptInterpreter({
     notebookDir,
     magics: flowSession.magics,
@@ -56,6 +60,39 @@ export async function runKernel(connectionFile: string): Promise<void> {
   for (const [channel, message] of early.splice(0)) core.receive(channel, message);
 }
 
+
+/**
+ * The flow session as the interpreter needs it, loaded on first use: the flow engine brings DuckDB,
+ * Arrow and tfjs (over a second of start-up), which a kernel that only runs TypeScript never needs.
+ */
+function deferredFlowSession(notebookDir: string): { magics: CellMagics; globals: { flow: FlowApi }; globalTypes: string } {
+  let session: FlowSession | undefined;
+  const load = (): FlowSession => {
+    if (!session) {
+      const { createFlowSession } = require('./runtime/flow-session') as typeof import('./runtime/flow-session');
+      session = createFlowSession({ notebookDir });
+    }
+    return session;
+  };
+  const flow = new Proxy({} as FlowApi, {
+    get: (_target, key) => {
+      const api = load().globals.flow;
+      const value: unknown = Reflect.get(api, key);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(api) : value;
+    },
+    has: (_target, key) => Reflect.has(load().globals.flow, key),
+    ownKeys: () => Reflect.ownKeys(load().globals.flow),
+    getOwnPropertyDescriptor: (_target, key) => {
+      const descriptor = Reflect.getOwnPropertyDescriptor(load().globals.flow, key);
+      return descriptor && { ...descriptor, configurable: true };
+    },
+  });
+  return {
+    magics: { handles: (code) => isMagicCell(code), run: (code, cell) => load().magics.run(code, cell) },
+    globals: { flow },
+    globalTypes: FLOW_GLOBAL_TYPES,
+  };
+}
 
 function packageVersion(manifest: string): string {
   return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;

@@ -1,5 +1,8 @@
 import type { CellOutput, ExecuteOutcome } from '../core/interpreter';
 
+/** A first line `%%js` runs the cell as JavaScript: it is never blocked by type errors. */
+export const JS_MODE = /^%%js[ \t]*(?:\r?\n|$)/;
+
 /**
  * The seam between the TypeScript runtime and the flow: cells whose first line starts with `%`
  * (`%%source cars`, `%flow run mpg`, `%store ls`) are handed to a `CellMagics` instead of being

@@ -187,7 +187,11 @@ function rewriteTopLevel(
     edits.push({ start, end: classStart, text: `${name} = `, rank: 0 });
     insert(edits, statement.end, ';', 0, true);
     declared.add(name);
+    return;
   }
+  // `export default function () {}` or `export default class {}`: a cell is no module, so the export
+  // goes; an anonymous declaration is no statement on its own, so it stays as an unused expression.
+  if (exportKeyword) edits.push({ start, end: firstNonModifier(ts, source, statement), text: 'void ', rank: 0 });
 }
 
 function firstNonModifier(ts: typeof TypeScript, source: TypeScript.SourceFile, node: TypeScript.Node): number {

@@ -9,7 +9,7 @@ import type {
   UserExpressionResult,
 } from '../core/interpreter';
 import type { JsonObject } from '../core/messages';
-import type { CellMagics, MagicCell } from './cell-magic';
+import { JS_MODE, type CellMagics, type MagicCell } from './cell-magic';
 import { CellRun } from './cell-run';
 import { compileCell } from './cell-transform';
 import { completeness } from './completeness';
@@ -38,8 +38,6 @@ export interface TypeScriptInterpreter extends Interpreter {
   warmUp(): Promise<void>;
 }
 
-/** A first line `%%js` runs the cell as JavaScript: it is never blocked by type errors. */
-const JS_MODE = /^%%js[ \t]*(?:\r?\n|$)/;
 /** IPython's help forms: `name?`, `?name`, `name??`. */
 const HELP_REQUEST = /^\s*(\?{1,2})?\s*([\p{ID_Start}$_][\p{ID_Continue}$]*(?:\.[\p{ID_Start}$_][\p{ID_Continue}$]*)*)\s*(\?{1,2})?\s*$/u;
 

@@ -98,7 +98,10 @@ export class SessionLanguageService {
   }
 
   private load(code: string, replacing?: string): ComposedSession {
-    const composed = this.cells.compose(code, replacing);
+    // A magic line (`%%js`, `%%node features --from clean`) is not TypeScript; blanking it keeps
+    // offsets, so completion still works in the body below it.
+    const typescriptPart = code.startsWith('%') ? code.replace(/^[^\n]*/, (line) => ' '.repeat(line.length)) : code;
+    const composed = this.cells.compose(typescriptPart, replacing);
     this.sessionText = composed.text;
     this.sessionVersion += 1;
     return composed;

@@ -161,6 +161,14 @@ describe('a running kernel', () => {
     expect(counted.reply.content.execution_count).toBe(before + 1);
   });
 
+  it('the flow session, loaded on first use, serves both %flow magics and the flow object of code cells', async () => {
+    const magic = await kernel.execute('%flow');
+    expect(magic.reply.content.status).toBe('ok');
+    expect(magic.iopub.some((m) => m.header.msg_type === 'display_data' && 'application/vnd.flowbook.dag+json' in (m.content.data as object))).toBe(true);
+    const code = await kernel.execute('typeof flow.table');
+    expect(code.iopub.find((m) => m.header.msg_type === 'execute_result')?.content.data).toMatchObject({ 'text/plain': "'function'" });
+  });
+
   it('stdin: await input() asks the frontend and gets its answer', async () => {
     const id = kernel.send('shell', 'execute_request', { code: 'const answer = await input("name? ");\nanswer.toUpperCase()', allow_stdin: true });
     const asked = await kernel.inputRequest();

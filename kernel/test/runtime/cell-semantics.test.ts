@@ -13,6 +13,11 @@ describe('what a cell may declare and end with', () => {
     expect(await session.value(cell)).toBe('[ 1, 3, undefined, 3 ]');
   });
 
+  it('runs a cell with an anonymous default export (a cell is no module, so the export is dropped)', async () => {
+    expect(await session.value('export default function () { return 1; }\n"after function"')).toBe("'after function'");
+    expect(await session.value('export default class { x = 1 }\n"after class"')).toBe("'after class'");
+  });
+
   it('hoists functions within the cell and keeps generators and async functions', async () => {
     expect(await session.value('const early = later();\nfunction later() { return 5; }\nfunction* gen() { yield 1; yield 2; }\nasync function twice(x: number) { return 2 * x; }\nearly')).toBe('5');
     expect(await session.value('[[...gen()], await twice(4)]')).toBe('[ [ 1, 2 ], 8 ]');

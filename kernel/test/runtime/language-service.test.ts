@@ -49,6 +49,13 @@ describe('completion, inspection and completeness', () => {
     expect(await session.interpreter.isComplete('if (ok) {')).toEqual({ status: 'incomplete', indent: '  ' });
   });
 
+  it('completes in the body of a %%js or magic cell, and judges only a %%js body for completeness', async () => {
+    const completion = await session.interpreter.complete('%%js\nmeter.rea', 14);
+    expect(completion).toMatchObject({ matches: ['reading'], cursorStart: 11, cursorEnd: 14 });
+    expect(await session.interpreter.isComplete('%%js\nif (x) {')).toEqual({ status: 'incomplete', indent: '  ' });
+    expect(await session.interpreter.isComplete('%%sql clean --from cars\nSELECT *')).toEqual({ status: 'complete' });
+  });
+
   it('answers `Math.max?` with a page payload holding the inspection', async () => {
     const { outcome } = await session.run('Math.max?');
     expect(outcome.status).toBe('ok');
