@@ -13,6 +13,9 @@ import { Messenger } from './messenger';
 import { StdinBroker } from './stdin';
 import type { Transport } from './transport';
 
+/** Shell messages answered at once even while another request runs (see `receive`). */
+const COMM_MESSAGE_TYPES: ReadonlySet<string> = new Set(['comm_open', 'comm_msg', 'comm_close']);
+
 /** msg_type → handler; one place that says which requests the kernel understands. */
 const HANDLERS: Readonly<Record<string, Handler>> = {
   kernel_info_request: kernelInfoRequest,
@@ -94,6 +97,12 @@ export class KernelCore {
         void this.dispatch(channel, message);
         return;
       case 'shell':
+        if (this.processing && COMM_MESSAGE_TYPES.has(message.header.msg_type)) {
+          // A running cell must not hold comm messages back: the extension's Stop has to reach the
+          // training job that cell runs. Comm handlers only start work, so answering now is safe.
+          void this.dispatch(channel, message, { announceBusy: false });
+          return;
+        }
         this.shellQueue.push(message);
         void this.processShell();
         return;
@@ -141,17 +150,21 @@ export class KernelCore {
     }
   }
 
-  private async dispatch(channel: Channel, request: Message): Promise<void> {
+  /**
+   * `announceBusy: false` for a request served beside a running one: its busy/idle would tell clients
+   * the kernel is idle while the other still runs.
+   */
+  private async dispatch(channel: Channel, request: Message, { announceBusy } = { announceBusy: true }): Promise<void> {
     const msgType = request.header.msg_type;
     const handler = this.toAbort.delete(request) ? abortedExecuteRequest : HANDLERS[msgType];
-    this.messenger.status(request.header, 'busy');
+    if (announceBusy) this.messenger.status(request.header, 'busy');
     try {
       if (handler) await handler(request, channel, this.services);
       else this.services.log(`ignored unknown ${channel} message type ${JSON.stringify(msgType)}`);
     } catch (error) {
       this.services.log(`${msgType} failed: ${(error as Error).stack ?? String(error)}`);
     } finally {
-      this.messenger.status(request.header, 'idle');
+      if (announceBusy) this.messenger.status(request.header, 'idle');
     }
     if (msgType === 'kernel_info_request' && !this.answeredKernelInfo) {
       this.answeredKernelInfo = true;

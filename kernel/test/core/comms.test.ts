@@ -1,5 +1,5 @@
 import type { Comm } from '../../src/core/comms';
-import { replyOf, request, startHarness } from './support/fake-kernel';
+import { idleOf, isStatus, parentId, replyOf, request, startHarness } from './support/fake-kernel';
 
 describe('comms', () => {
   it('comm_open to a registered target hands the handler a Comm that sends and receives', async () => {
@@ -60,5 +60,24 @@ describe('comms', () => {
       ['iopub', 'comm_close', { comm_id: comm.id, data: {} }],
     ]);
     expect(comm.isOpen).toBe(false);
+  });
+
+  it('a comm message reaches its handler while a cell still runs, without an idle that would hide the running cell', async () => {
+    const kernel = startHarness();
+    let finishCell: () => void = () => undefined;
+    kernel.interpreter.cells.set('train()', () => new Promise((resolve) => (finishCell = () => resolve({ status: 'ok' }))));
+    const received: unknown[] = [];
+    kernel.core.comms.registerTarget('flowbook', (comm) => comm.onMessage((data) => received.push(data)));
+    await kernel.roundTrip('shell', request('comm_open', { comm_id: 'f1', target_name: 'flowbook', data: {} }));
+    const cell = request('execute_request', { code: 'train()', silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
+    kernel.core.receive('shell', cell);
+    await new Promise((resolve) => setImmediate(resolve));
+    const stop = request('comm_msg', { comm_id: 'f1', data: { type: 'stop_job' } });
+    kernel.core.receive('shell', stop);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(received).toEqual([{ type: 'stop_job' }]);
+    expect(kernel.transport.sent.filter((s) => parentId(s) === stop.header.msg_id && isStatus(s, 'idle'))).toEqual([]);
+    finishCell();
+    await idleOf(kernel.transport, cell.header.msg_id);
   });
 });
