@@ -3,6 +3,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import { FlowbookError } from '../errors';
 import { readNotebook, serializeNotebook } from '../runner/notebook';
 import { runNotebook } from '../runner/run-notebook';
+import { notebookResults, summaryLines } from '../runner/run-summary';
 import { TerminalProgress } from '../runner/terminal-progress';
 import type { Command } from './commands';
 
@@ -53,6 +54,7 @@ export const run: Command = {
     });
     const outPath = options.out ?? defaultOutPath(options.notebook);
     writeFileSync(outPath, serializeNotebook(result.notebook));
+    for (const line of summaryLines(notebookResults(result.notebook))) io.out(line);
     io.out(`Wrote the executed notebook to ${outPath}`);
     if (result.failure) {
       io.err(`flowbook run: cell ${result.failure.cellNumber} failed: ${result.failure.ename}: ${result.failure.evalue}`);

@@ -15,6 +15,8 @@ export class TerminalProgress {
   private progressShown = false;
   private lastProgressAt = 0;
   private lastProgressText = '';
+  /** A log got the latest progress state already: ending the progress need not repeat it. */
+  private lastProgressLogged = false;
   /** Displays that may still be updated (node status, previews): shown in their final state at the cell's end. */
   private readonly pendingDisplays = new Map<string, string>();
 
@@ -69,21 +71,25 @@ export class TerminalProgress {
   private progress(text: string): void {
     const summary = text.split('\n').filter((l) => l.trim() !== '').join(' | ');
     if (summary === this.lastProgressText) return;
+    this.lastProgressText = summary;
     if (this.terminal.tty) {
       this.terminal.write(`\r\x1b[2K    ${summary.slice(0, 160)}`);
       this.progressShown = true;
-    } else if (this.now() - this.lastProgressAt >= 1000) {
-      this.line(`    ${summary}`);
-      this.lastProgressAt = this.now();
+    } else {
+      this.lastProgressLogged = this.now() - this.lastProgressAt >= 1000;
+      if (this.lastProgressLogged) {
+        this.line(`    ${summary}`);
+        this.lastProgressAt = this.now();
+      }
     }
-    this.lastProgressText = summary;
   }
 
   private endProgress(): void {
     if (this.progressShown) this.terminal.write('\n');
-    else if (!this.terminal.tty && this.lastProgressText) this.line(`    ${this.lastProgressText}`);
+    else if (!this.terminal.tty && this.lastProgressText && !this.lastProgressLogged) this.line(`    ${this.lastProgressText}`);
     this.progressShown = false;
     this.lastProgressText = '';
+    this.lastProgressLogged = false;
     this.lastProgressAt = 0;
   }
 

@@ -9,6 +9,13 @@ function display(msgType: string, text: string): Message {
   };
 }
 
+function stream(text: string): Message {
+  return {
+    identities: [], header: { msg_id: 'm', session: 's', username: 'u', date: '', msg_type: 'stream', version: '5.3' },
+    parent_header: {}, metadata: {}, buffers: [], content: { name: 'stdout', text },
+  };
+}
+
 describe('showing a run in the terminal', () => {
   it('rewrites one progress line in a TTY and ends it before the next output', () => {
     let screen = '';
@@ -30,6 +37,18 @@ describe('showing a run in the terminal', () => {
     progress.handle({ type: 'message', cellNumber: 1, message: display('update_display_data', 'epoch 2/50') });
     progress.handle({ type: 'cell-finished', cellNumber: 1, status: 'error', seconds: 2, outputs: [] });
     expect(screen).toBe('    epoch 1/50\n    epoch 2/50\n    FAILED in 2.0 s\n');
+  });
+
+  it('does not repeat in a log the progress state it has just written', () => {
+    let screen = '';
+    let clock = 5000;
+    const progress = new TerminalProgress({ write: (t) => (screen += t), tty: false }, () => clock);
+    progress.handle({ type: 'message', cellNumber: 1, message: display('display_data', 'epoch 0/50') });
+    progress.handle({ type: 'message', cellNumber: 1, message: stream('backend: wasm\n') });
+    clock = 9000;
+    progress.handle({ type: 'message', cellNumber: 1, message: display('update_display_data', 'completed, epoch 50/50') });
+    progress.handle({ type: 'cell-finished', cellNumber: 1, status: 'ok', seconds: 4, outputs: [] });
+    expect(screen).toBe('    epoch 0/50\n    backend: wasm\n    completed, epoch 50/50\n    done in 4.0 s\n');
   });
 });
 
