@@ -43,7 +43,17 @@ export type FlowAction =
   | { action: 'export'; file: string }
   | { action: 'rm'; id: string };
 
-export type StoreAction = { action: 'info' } | { action: 'ls'; path?: string } | { action: 'use'; uri: string };
+/**
+ * `%store` actions. A PATH or REMOTE is a key of the current store or a full store URI
+ * (`hdfs://…`, `file://…`); a LOCAL path is relative to the notebook's folder.
+ */
+export type StoreAction =
+  | { action: 'info' }
+  | { action: 'ls'; path?: string }
+  | { action: 'use'; uri: string }
+  | { action: 'put'; local: string; remote?: string }
+  | { action: 'get'; remote: string; local?: string }
+  | { action: 'rm'; path: string; recursive: boolean };
 
 export type JobsAction =
   | { action: 'list' }

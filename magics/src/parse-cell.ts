@@ -23,7 +23,7 @@ const LINE_MAGICS = ['flow', 'store', 'jobs'] as const;
 
 const FROM_LIST = '--from NODE[:PORT][,NODE[:PORT]...]';
 const FLOW_USAGE = '%flow [run ID [--downstream] | status | clear | export FILE | rm ID]';
-const STORE_USAGE = '%store [ls [PATH] | use URI]';
+const STORE_USAGE = '%store [ls [PATH] | use URI | put LOCAL [REMOTE] | get REMOTE [LOCAL] | rm [-r] PATH]';
 const JOBS_USAGE = '%jobs [show JOB | logs JOB | stop JOB]';
 
 function nodeUsage(kind: string): string {
@@ -208,12 +208,37 @@ function parseFlow(args: string[], line: number): FlowCommand {
 
 function parseStore(args: string[], line: number): StoreCommand {
   const [verb, ...rest] = args;
-  if (verb === undefined) return { type: 'store', action: 'info' };
-  if (verb === 'ls' && rest.length <= 1) return rest[0] === undefined ? { type: 'store', action: 'ls' } : { type: 'store', action: 'ls', path: rest[0] };
-  if (verb === 'use' && rest.length === 1) return { type: 'store', action: 'use', uri: rest[0]! };
-  const token = verb === 'ls' || verb === 'use' ? (rest[1] ?? rest[0] ?? '') : verb;
-  const problem = verb === 'ls' || verb === 'use' ? `wrong arguments for %store ${verb}` : `unknown %store command "${verb}"`;
-  throw new MagicSyntaxError(problem, STORE_USAGE, token, line);
+  const wrongArguments = (token: string): MagicSyntaxError => new MagicSyntaxError(`wrong arguments for %store ${verb}`, STORE_USAGE, token, line);
+  switch (verb) {
+    case undefined:
+      return { type: 'store', action: 'info' };
+    case 'ls':
+      if (rest.length > 1) throw wrongArguments(rest[1]!);
+      return rest[0] === undefined ? { type: 'store', action: 'ls' } : { type: 'store', action: 'ls', path: rest[0] };
+    case 'use':
+      if (rest.length !== 1) throw wrongArguments(rest[1] ?? '');
+      return { type: 'store', action: 'use', uri: rest[0]! };
+    case 'put': {
+      const [local, remote, extra] = rest;
+      if (local === undefined || extra !== undefined) throw wrongArguments(extra ?? '');
+      return remote === undefined ? { type: 'store', action: 'put', local } : { type: 'store', action: 'put', local, remote };
+    }
+    case 'get': {
+      const [remote, local, extra] = rest;
+      if (remote === undefined || extra !== undefined) throw wrongArguments(extra ?? '');
+      return local === undefined ? { type: 'store', action: 'get', remote } : { type: 'store', action: 'get', remote, local };
+    }
+    case 'rm': {
+      const recursive = rest.includes('-r');
+      const paths = rest.filter((t) => t !== '-r');
+      const unknownOption = paths.find((t) => t.startsWith('-'));
+      if (unknownOption) throw new MagicSyntaxError(`unknown option "${unknownOption}" for %store rm`, STORE_USAGE, unknownOption, line);
+      if (paths.length !== 1) throw wrongArguments(paths[1] ?? '');
+      return { type: 'store', action: 'rm', path: paths[0]!, recursive };
+    }
+    default:
+      throw new MagicSyntaxError(`unknown %store command "${verb}"`, STORE_USAGE, verb, line);
+  }
 }
 
 function parseJobs(args: string[], line: number): JobsCommand {

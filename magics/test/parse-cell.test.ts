@@ -101,7 +101,34 @@ describe('line magics', () => {
     expect(parseCell('%jobs')).toEqual({ type: 'jobs', action: 'list' });
     expect(parseCell('%jobs stop job-1')).toEqual({ type: 'jobs', action: 'stop', jobId: 'job-1' });
     expect(syntaxError('%store use').problem).toContain('wrong arguments for %store use');
+    expect(syntaxError('%store ls a b').token).toBe('b');
     expect(syntaxError('%jobs kill j').token).toBe('kill');
+  });
+});
+
+describe('%store put / get / rm', () => {
+  it('reads a local file and an optional store path for put, and the reverse for get', () => {
+    expect(parseCell('%store put data/销售 2024.csv')).toEqual({ type: 'store', action: 'put', local: 'data/销售', remote: '2024.csv' });
+    expect(parseCell('%store put "data/销售 2024.csv"')).toEqual({ type: 'store', action: 'put', local: 'data/销售 2024.csv' });
+    expect(parseCell('%store put cars.csv hdfs://nn:9870/raw/')).toEqual({ type: 'store', action: 'put', local: 'cars.csv', remote: 'hdfs://nn:9870/raw/' });
+    expect(parseCell('%store get models/mpg/model.json')).toEqual({ type: 'store', action: 'get', remote: 'models/mpg/model.json' });
+    expect(parseCell('%store get raw/cars.csv copy.csv')).toEqual({ type: 'store', action: 'get', remote: 'raw/cars.csv', local: 'copy.csv' });
+  });
+
+  it('reads rm with -r before or after the path', () => {
+    expect(parseCell('%store rm raw/cars.csv')).toEqual({ type: 'store', action: 'rm', path: 'raw/cars.csv', recursive: false });
+    expect(parseCell('%store rm -r raw')).toEqual({ type: 'store', action: 'rm', path: 'raw', recursive: true });
+    expect(parseCell('%store rm raw -r')).toEqual({ type: 'store', action: 'rm', path: 'raw', recursive: true });
+  });
+
+  it('names the missing or extra argument and an unknown option', () => {
+    expect(syntaxError('%store put').problem).toContain('wrong arguments for %store put');
+    expect(syntaxError('%store get a b c').token).toBe('c');
+    expect(syntaxError('%store rm').problem).toContain('wrong arguments for %store rm');
+    expect(syntaxError('%store rm a b').token).toBe('b');
+    expect(syntaxError('%store rm -rf raw').token).toBe('-rf');
+    expect(syntaxError('%store cp a b').problem).toContain('unknown %store command "cp"');
+    expect(syntaxError('%store cp a b').expected).toContain('put LOCAL [REMOTE]');
   });
 });
 

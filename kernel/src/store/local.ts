@@ -1,6 +1,6 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, type Stats } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { FlowbookError } from '../errors';
 import { Store, StoreEntry, TEMPORARY_NAME_PREFIX, temporaryKeyFor } from './store';
 
@@ -70,6 +70,16 @@ export class LocalStore implements Store {
     }
   }
 
+  async stat(key: string): Promise<StoreEntry | undefined> {
+    const path = this.localPath(key);
+    try {
+      return entryOf(basename(path), await stat(path));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
   async list(prefix: string): Promise<StoreEntry[]> {
     const folder = this.localPath(prefix);
     let names: string[];
@@ -84,7 +94,7 @@ export class LocalStore implements Store {
       if (name.startsWith(TEMPORARY_NAME_PREFIX)) continue;
       const info = await stat(join(folder, name)).catch(() => undefined);
       if (!info) continue; // removed between readdir and stat
-      entries.push({ name, kind: info.isDirectory() ? 'folder' : 'file', size: info.isDirectory() ? 0 : info.size, modified: info.mtime });
+      entries.push(entryOf(name, info));
     }
     return entries;
   }
@@ -119,6 +129,10 @@ export class LocalStore implements Store {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return error;
     return new FlowbookError('StoreKeyMissing', `nothing is stored at \`${key}\` (looked for ${this.localPath(key)})`, 'run the node that produces it first', { key, path: this.localPath(key) });
   }
+}
+
+function entryOf(name: string, info: Stats): StoreEntry {
+  return { name, kind: info.isDirectory() ? 'folder' : 'file', size: info.isDirectory() ? 0 : info.size, modified: info.mtime };
 }
 
 /** Makes a rename durable: the folder entry itself is flushed. */

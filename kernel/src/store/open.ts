@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { FlowbookError } from '../errors';
 import { LocalStore } from './local';
-import { Store, StoreEntry } from './store';
+import { STORE_SETTING, Store, StoreEntry } from './store';
 
 /**
  * The store a notebook uses: `uri` when given (`%store use URI`), else the `FLOWBOOK_STORE`
@@ -9,9 +9,9 @@ import { Store, StoreEntry } from './store';
  * relative to `baseDir` (the notebook's folder).
  */
 export function openStore(uri: string | undefined, baseDir: string): Store {
-  const chosen = uri ?? process.env.FLOWBOOK_STORE ?? '.flowbook';
+  const chosen = uri ?? process.env[STORE_SETTING] ?? '.flowbook';
   if (/^(hdfs|webhdfs):\/\//i.test(chosen)) return new LazyStore(chosen, loadWebHdfs);
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(chosen) && !chosen.startsWith('file://')) {
+  if (isStoreUri(chosen) && !chosen.startsWith('file://')) {
     throw new FlowbookError(
       'UnknownStoreScheme',
       `no store backend for \`${chosen}\``,
@@ -21,6 +21,11 @@ export function openStore(uri: string | undefined, baseDir: string): Store {
   }
   const localPath = chosen.startsWith('file://') ? new URL(chosen).pathname : chosen;
   return new LocalStore(isAbsolute(localPath) ? localPath : resolve(baseDir, localPath));
+}
+
+/** True for a store named by URI (`hdfs://…`, `file://…`); false for a local path or a key inside a store. */
+export function isStoreUri(text: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(text);
 }
 
 async function loadWebHdfs(uri: string): Promise<Store> {
@@ -58,6 +63,10 @@ class LazyStore implements Store {
 
   async exists(key: string): Promise<boolean> {
     return (await this.store).exists(key);
+  }
+
+  async stat(key: string): Promise<StoreEntry | undefined> {
+    return (await this.store).stat(key);
   }
 
   async list(prefix: string): Promise<StoreEntry[]> {

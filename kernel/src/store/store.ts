@@ -11,6 +11,8 @@ export interface Store {
   readStream(key: string): AsyncIterable<Uint8Array>;
   write(key: string, data: Uint8Array | AsyncIterable<Uint8Array>): Promise<void>;
   exists(key: string): Promise<boolean>;
+  /** What is at `key` (its name is the key's last segment), or undefined when nothing is. */
+  stat(key: string): Promise<StoreEntry | undefined>;
   list(prefix: string): Promise<StoreEntry[]>;
   remove(key: string): Promise<void>;
   /**
@@ -28,6 +30,9 @@ export interface StoreEntry {
   size: number;
   modified: Date;
 }
+
+/** The environment variable naming the store (a local folder or `hdfs://namenode:9870/path`). */
+export const STORE_SETTING = 'FLOWBOOK_STORE';
 
 /** Names of unfinished writes start with this; `list` hides them and nothing reads them as data. */
 export const TEMPORARY_NAME_PREFIX = '.tmp-';

@@ -16,6 +16,15 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString('utf8');
 
 describe('LocalStore', () => {
+  it('stat tells a file from a folder, with the last name of the key, and undefined for nothing', async () => {
+    const store = new LocalStore(root);
+    await store.write('raw/销售 2024.csv', Buffer.from('a,b\n'));
+
+    expect(await store.stat('raw/销售 2024.csv')).toMatchObject({ name: '销售 2024.csv', kind: 'file', size: 4 });
+    expect(await store.stat('raw')).toMatchObject({ name: 'raw', kind: 'folder', size: 0 });
+    expect(await store.stat('raw/none.csv')).toBeUndefined();
+  });
+
   it('writes, reads, streams, lists and removes values under nested keys', async () => {
     const store = new LocalStore(root);
     await store.write('nodes/cars/abc/manifest.json', Buffer.from('{"rows":3}'));

@@ -160,6 +160,7 @@ export class WebHdfsClient {
   private async nameNode(method: string, path: string, op: string, params: Record<string, string> = {}): Promise<IncomingMessage> {
     const nameNodes = this.options.nameNodes;
     const reasons: string[] = [];
+    let unreachable = 0;
     for (let i = 0; i < nameNodes.length; i++) {
       const index = (this.activeNameNode + i) % nameNodes.length;
       const address = nameNodes[index];
@@ -169,6 +170,7 @@ export class WebHdfsClient {
       } catch (e) {
         if (e instanceof ConnectionFailure && !e.afterConnect) {
           reasons.push(`${address} could not be reached (${e.code})`);
+          unreachable++;
           continue;
         }
         throw e instanceof ConnectionFailure ? transferBroken('NameNode', e, op, path) : e;
@@ -191,7 +193,7 @@ export class WebHdfsClient {
       nameNodes.length === 1
         ? 'check the NameNode address and port (the WebHDFS HTTP port, 9870 on Hadoop 3); for HA list every NameNode: hdfs://nn1:9870,nn2:9870/path'
         : 'check that one of the listed NameNodes is active and reachable',
-      { nameNodes, op, path },
+      { nameNodes, op, path, reasons, unreachable: unreachable === nameNodes.length },
     );
   }
 

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { FlowbookError } from '../../errors';
 import type { Store, StoreEntry } from '../store';
-import { WebHdfsClient } from './client';
+import { STORE_SETTING } from '../store';
+import { WebHdfsClient, type HdfsFileStatus } from './client';
 import { WebHdfsRemoteError } from './errors';
 import { optionsFromEnv, type WebHdfsOptions } from './options';
 import { joinHdfsPath, normalizeHdfsPath } from './paths';
@@ -61,7 +62,7 @@ export class WebHdfsStore implements Store {
       if (e instanceof WebHdfsRemoteError && e.exception === 'FileNotFoundException') {
         throw new FlowbookError('StoreKeyMissing', `nothing is stored at \`${key}\` (looked for ${path} on HDFS)`, 'run the node that produces it first', { key, path });
       }
-      throw e;
+      throw this.unreachableStore(e);
     }
   }
 
@@ -82,12 +83,22 @@ export class WebHdfsStore implements Store {
       await this.client.rename(temporary, path, { overwrite: true });
     } catch (e) {
       await this.removeQuietly(temporary);
-      throw e;
+      throw this.unreachableStore(e);
     }
   }
 
   exists(key: string): Promise<boolean> {
-    return this.client.exists(this.pathOf(key));
+    return this.reaching(() => this.client.exists(this.pathOf(key)));
+  }
+
+  async stat(key: string): Promise<StoreEntry | undefined> {
+    const path = this.pathOf(key);
+    try {
+      return entryOf(path.split('/').at(-1) ?? '', await this.client.getFileStatus(path));
+    } catch (e) {
+      if (e instanceof WebHdfsRemoteError && e.exception === 'FileNotFoundException') return undefined;
+      throw this.unreachableStore(e);
+    }
   }
 
   async list(prefix: string): Promise<StoreEntry[]> {
@@ -96,21 +107,16 @@ export class WebHdfsStore implements Store {
       statuses = await this.client.listStatus(this.pathOf(prefix));
     } catch (e) {
       if (e instanceof WebHdfsRemoteError && e.exception === 'FileNotFoundException') return [];
-      throw e;
+      throw this.unreachableStore(e);
     }
     const ownName = this.pathOf(prefix).split('/').at(-1) ?? '';
     return statuses
-      .map((s) => ({
-        name: s.pathSuffix === '' ? ownName : s.pathSuffix,
-        kind: s.type === 'DIRECTORY' ? ('folder' as const) : ('file' as const),
-        size: s.length,
-        modified: new Date(s.modificationTime),
-      }))
+      .map((s) => entryOf(s.pathSuffix === '' ? ownName : s.pathSuffix, s))
       .filter((entry) => !entry.name.includes(TEMPORARY_MARK) && !entry.name.includes(SET_ASIDE_MARK));
   }
 
   async remove(key: string): Promise<void> {
-    await this.client.delete(this.pathOf(key), { recursive: true });
+    await this.reaching(() => this.client.delete(this.pathOf(key), { recursive: true }));
   }
 
   /**
@@ -118,7 +124,11 @@ export class WebHdfsStore implements Store {
    * name and deleted after the new folder is in place (HDFS cannot replace a non-empty folder in one
    * rename); if the second rename fails the old folder is put back.
    */
-  async publish(temporaryKey: string, key: string): Promise<void> {
+  publish(temporaryKey: string, key: string): Promise<void> {
+    return this.reaching(() => this.rename(temporaryKey, key));
+  }
+
+  private async rename(temporaryKey: string, key: string): Promise<void> {
     const from = this.pathOf(temporaryKey);
     const to = this.pathOf(key);
     if (!(await this.client.exists(from))) {
@@ -151,6 +161,29 @@ export class WebHdfsStore implements Store {
     return joinHdfsPath(this.base, key);
   }
 
+  /** Runs a store operation, naming the store and its setting when no NameNode can be reached. */
+  private async reaching<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (e) {
+      throw this.unreachableStore(e);
+    }
+  }
+
+  /**
+   * The client names the NameNode addresses; a user also needs the store URI and where it was set,
+   * because a store is usually chosen once (FLOWBOOK_STORE) and used by every cell after.
+   */
+  private unreachableStore(e: unknown): unknown {
+    if (!(e instanceof FlowbookError) || e.kind !== 'HdfsNoActiveNameNode' || e.context.unreachable !== true) return e;
+    return new FlowbookError(
+      'HdfsStoreUnreachable',
+      `cannot reach the HDFS store ${this.uri}: ${(e.context.reasons as string[]).join('; ')}`,
+      `check the NameNode host and its WebHDFS HTTP port (9870 on Hadoop 3, 50070 on Hadoop 2) in the store URI, set by ${STORE_SETTING} or \`%store use URI\`; for HA list every NameNode: hdfs://nn1:9870,nn2:9870/path`,
+      { ...e.context, store: this.uri },
+    );
+  }
+
   /** Cleanup after a failed write must not hide the write's own error, so its failure is ignored. */
   private async removeQuietly(path: string): Promise<void> {
     try {
@@ -166,6 +199,10 @@ export function openHdfsReadStream(uri: string, options: HdfsStoreOptions = {}):
   const target = parseHdfsUri(uri);
   const client = new WebHdfsClient({ ...optionsFromEnv(), ...options, nameNodes: target.nameNodes });
   return client.open(target.path);
+}
+
+function entryOf(name: string, status: HdfsFileStatus): StoreEntry {
+  return { name, kind: status.type === 'DIRECTORY' ? 'folder' : 'file', size: status.length, modified: new Date(status.modificationTime) };
 }
 
 function besideWithMark(path: string, mark: string): string {

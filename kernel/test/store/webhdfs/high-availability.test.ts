@@ -1,18 +1,9 @@
-import { createServer } from 'node:net';
 import { WebHdfsClient } from '../../../src/store/webhdfs';
+import { closedAddress } from '../../support/webhdfs-server/addresses';
 import { startWebHdfsServer, type WebHdfsTestServer } from '../../support/webhdfs-server/server';
 
 let server: WebHdfsTestServer;
 afterEach(() => server.stop());
-
-/** An address where nothing listens: a port taken and released again. */
-async function closedAddress(): Promise<string> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return `127.0.0.1:${port}`;
-}
 
 describe('a list of NameNodes (HA)', () => {
   it('fails over from a standby NameNode on StandbyException and keeps using the active one', async () => {

@@ -1,5 +1,6 @@
 import { WebHdfsClient, WebHdfsStore, openHdfsReadStream, parseHdfsUri } from '../../../src/store/webhdfs';
 import { openStore } from '../../../src/store/open';
+import { closedAddress } from '../../support/webhdfs-server/addresses';
 import { startWebHdfsServer, type WebHdfsTestServer } from '../../support/webhdfs-server/server';
 import { collect, delay, patternBytes, patternStream } from '../../support/webhdfs-server/streams';
 
@@ -43,6 +44,28 @@ describe('WebHdfsStore', () => {
     expect(await store.exists('nodes/cars/3f2a/data.parquet')).toBe(false);
     expect(await store.list('nodes/cars')).toEqual([]);
     expect(store.localPath('nodes')).toBeUndefined();
+  });
+
+  it('stat tells a file from a folder, with the last name of the key, and undefined for nothing', async () => {
+    await store.write('raw/销售 2024.csv', Buffer.from('a,b\n'));
+
+    expect(await store.stat('raw/销售 2024.csv')).toMatchObject({ name: '销售 2024.csv', kind: 'file', size: 4 });
+    expect(await store.stat('raw')).toMatchObject({ name: 'raw', kind: 'folder' });
+    expect(await store.stat('raw/none.csv')).toBeUndefined();
+  });
+
+  it('a NameNode that cannot be reached is named with the store URI and the setting that chose it', async () => {
+    const uri = `hdfs://${await closedAddress()}/warehouse`;
+    const unreachable = new WebHdfsStore(uri);
+
+    const attempts = [() => unreachable.read('a.csv'), () => unreachable.write('a.csv', Buffer.from('a')), () => unreachable.list(''), () => unreachable.stat('a.csv'), () => unreachable.publish('.tmp-a', 'a')];
+    for (const attempt of attempts) {
+      await expect(attempt()).rejects.toMatchObject({
+        kind: 'HdfsStoreUnreachable',
+        message: expect.stringContaining(`cannot reach the HDFS store ${uri}`),
+        hint: expect.stringContaining('FLOWBOOK_STORE'),
+      });
+    }
   });
 
   it('a key appears only once its upload is complete, and replaces the old value in one step', async () => {
