@@ -2,7 +2,8 @@
  * The real kernel process over real ZeroMQ sockets (needs `npm run build`: it runs kernel/dist/main.js).
  */
 import { createSigner } from '../../src/wire/signer';
-import { KernelClient, msgTypes } from './support/kernel-client';
+import type { KernelClient } from '../../src/client/kernel-client';
+import { heartbeat, inputRequest, msgTypes, startTestKernel } from './support/test-kernel';
 import type { Message } from '../../src/core/messages';
 
 jest.setTimeout(60_000);
@@ -15,7 +16,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('a running kernel', () => {
   let kernel: KernelClient;
   beforeAll(async () => {
-    kernel = await KernelClient.start();
+    kernel = await startTestKernel();
   });
   afterAll(async () => {
     await kernel.close();
@@ -49,7 +50,7 @@ describe('a running kernel', () => {
     const loop = kernel.send('shell', 'execute_request', { code: 'let i = 0; while (true) { i++; }', stop_on_error: false });
     await sleep(500);
 
-    expect(await kernel.heartbeat()).toBeLessThan(1000);
+    expect(await heartbeat(kernel.ports)).toBeLessThan(1000);
 
     const info = kernel.send('control', 'kernel_info_request', {});
     expect((await kernel.reply('control', info, 2000)).content.implementation).toBe('flowbook');
@@ -80,19 +81,19 @@ describe('a running kernel', () => {
   it('a real SIGINT (interrupt_mode signal clients) stops a tight loop too', async () => {
     const loop = kernel.send('shell', 'execute_request', { code: 'while (true) {}', stop_on_error: false });
     await sleep(500);
-    kernel.process.kill('SIGINT');
+    kernel.kernel.process.kill('SIGINT');
     const stopped = await kernel.reply('shell', loop, 5000);
     expect(stopped.content).toMatchObject({ status: 'error', ename: 'Interrupted' });
-    expect(kernel.hasExited).toBe(false);
+    expect(kernel.kernel.hasExited()).toBe(false);
   });
 
   it('drops a message with a forged or a missing signature, logs why, and keeps serving', async () => {
-    const forged = kernel.send('shell', 'execute_request', { code: 'globalThis.hacked = true' }, createSigner('hmac-sha256', 'guessed-key'));
-    const unsigned = kernel.send('shell', 'execute_request', { code: 'globalThis.hacked = true' }, createSigner('hmac-sha256', ''));
+    const forged = kernel.send('shell', 'execute_request', { code: 'globalThis.hacked = true' }, { signer: createSigner('hmac-sha256', 'guessed-key') });
+    const unsigned = kernel.send('shell', 'execute_request', { code: 'globalThis.hacked = true' }, { signer: createSigner('hmac-sha256', '') });
     await expect(kernel.reply('shell', forged, 1000)).rejects.toThrow(/timed out/);
     await expect(kernel.reply('shell', unsigned, 200)).rejects.toThrow(/timed out/);
-    expect(kernel.stderr.join('')).toMatch(/dropped a shell message: bad signature/);
-    expect(kernel.stderr.join('')).toMatch(/dropped a shell message: missing signature/);
+    expect(kernel.kernel.stderr.join('')).toMatch(/dropped a shell message: bad signature/);
+    expect(kernel.kernel.stderr.join('')).toMatch(/dropped a shell message: missing signature/);
     const check = await kernel.execute('typeof globalThis.hacked');
     expect(check.iopub.find((m) => m.header.msg_type === 'execute_result')?.content.data).toMatchObject({ 'text/plain': "'undefined'" });
   });
@@ -149,10 +150,10 @@ describe('a running kernel', () => {
   });
 
   it('P2: silent setup shows only busy/idle and does not count; store_history:false shows output without counting', async () => {
-    const before = (await kernel.execute('0', { silent: false, store_history: false })).reply.content.execution_count as number;
-    const silent = await kernel.execute("globalThis.__setup = 1; console.log('setup')", { silent: true, store_history: true });
+    const before = (await kernel.execute('0', { content: { silent: false, store_history: false } })).reply.content.execution_count as number;
+    const silent = await kernel.execute("globalThis.__setup = 1; console.log('setup')", { content: { silent: true, store_history: true } });
     expect(msgTypes(silent.iopub)).toEqual(['status:busy', 'status:idle']);
-    const unstored = await kernel.execute("console.log('hi'); 2+2", { store_history: false });
+    const unstored = await kernel.execute("console.log('hi'); 2+2", { content: { store_history: false } });
     expect(streamText(unstored.iopub)).toBe('hi\n');
     expect(unstored.reply.content.execution_count).toBe(before);
     const minimalId = kernel.send('shell', 'execute_request', { code: '', silent: true });
@@ -171,10 +172,10 @@ describe('a running kernel', () => {
 
   it('stdin: await input() asks the frontend and gets its answer', async () => {
     const id = kernel.send('shell', 'execute_request', { code: 'const answer = await input("name? ");\nanswer.toUpperCase()', allow_stdin: true });
-    const asked = await kernel.inputRequest();
+    const asked = await inputRequest(kernel);
     expect(asked.content).toMatchObject({ prompt: 'name? ', password: false });
     expect(asked.parent_header).toMatchObject({ msg_id: id });
-    kernel.send('stdin', 'input_reply', { value: 'ada' }, undefined, asked.header);
+    kernel.send('stdin', 'input_reply', { value: 'ada' }, { parent: asked.header });
     expect((await kernel.reply('shell', id)).content.status).toBe('ok');
     await kernel.waitForIdle(id);
     expect(kernel.iopubFor(id).find((m) => m.header.msg_type === 'execute_result')?.content.data).toMatchObject({ 'text/plain': "'ADA'" });
@@ -183,10 +184,10 @@ describe('a running kernel', () => {
 
 describe('shutting down', () => {
   it('shutdown_request on control is answered and the process ends, even while a cell spins', async () => {
-    const kernel = await KernelClient.start();
+    const kernel = await startTestKernel();
     kernel.send('shell', 'execute_request', { code: 'while (true) {}' });
     await sleep(300);
-    const exited = new Promise<number | null>((resolve) => kernel.process.once('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) => kernel.kernel.process.once('exit', (code) => resolve(code)));
     const id = kernel.send('control', 'shutdown_request', { restart: true });
     expect((await kernel.reply('control', id, 2000)).content).toEqual({ status: 'ok', restart: true });
     const started = Date.now();
