@@ -6,7 +6,7 @@ import type { TablePreview } from '../data/preview';
 import { FlowbookError, isFlowbookError } from '../errors';
 import type { FlowListener } from '../flow/events';
 import { Flow } from '../flow/flow';
-import type { RunOptions } from '../flow/flow';
+import type { NodeRunRecord, RunOptions } from '../flow/flow';
 import { dataNodeKinds } from '../nodes/data-kinds';
 import { withModelKinds } from '../nodes/models';
 import type { Evaluate, NodeReporter } from '../nodes/kind';
@@ -45,6 +45,24 @@ export interface FlowSession {
   kindSchema(kind: string): NodeKindSchema;
   /** The columns of a node's output (`get_columns`), bringing the node up to date first. */
   columns(nodeId: string, port?: string): Promise<ColumnInfo[]>;
+  /** Live output of running nodes (training charts, log lines), whichever cell or request runs them. */
+  onReport(listener: ReportListener): () => void;
+  /** Runs a node outside any cell (the extension's Run); its live output reaches `onReport` only. */
+  runNode(nodeId: string, downstream: boolean): Promise<NodeRunRecord[]>;
+  /** Ends the runs computing `nodeId` (a training job stops and keeps its best model); false if none does. */
+  stopNode(nodeId: string): boolean;
+}
+
+/** One piece of a running node's live output. */
+export type NodeReport = { type: 'display'; bundle: Record<string, unknown> } | { type: 'log'; line: string };
+export type ReportListener = (report: NodeReport) => void;
+
+/** A run of a cell, `%flow run` or the extension, while it lasts: what it covers and how to end it. */
+interface ActiveRun {
+  flow: Flow;
+  target: string;
+  downstream: boolean;
+  controller: AbortController;
 }
 
 /**
@@ -62,6 +80,31 @@ export function createFlowSession(options: FlowSessionOptions): FlowSession {
   };
   let flow = makeFlow(options.store ?? openStore(undefined, options.notebookDir));
   const codeRunOptions = (): RunOptions => (evaluate ? { evaluate } : {});
+  const reportListeners = new Set<ReportListener>();
+  const activeRuns = new Set<ActiveRun>();
+
+  /** Runs `id` so that `stopNode` can end it and report listeners see its live output too. */
+  const trackedRun = async (on: Flow, id: string, runOptions: RunOptions): Promise<NodeRunRecord[]> => {
+    const run: ActiveRun = { flow: on, target: id, downstream: runOptions.downstream ?? false, controller: new AbortController() };
+    const signal = runOptions.signal ? AbortSignal.any([runOptions.signal, run.controller.signal]) : run.controller.signal;
+    const shown = runOptions.report;
+    const report: NodeReporter = {
+      display: (bundle, display) => {
+        shown?.display(bundle, display);
+        reportListeners.forEach((listener) => listener({ type: 'display', bundle }));
+      },
+      log: (line) => {
+        shown?.log(line);
+        reportListeners.forEach((listener) => listener({ type: 'log', line }));
+      },
+    };
+    activeRuns.add(run);
+    try {
+      return await on.run(id, { ...runOptions, signal, report });
+    } finally {
+      activeRuns.delete(run);
+    }
+  };
 
   const runNodeCell = async (command: NodeCommand, cell: MagicCell): Promise<ExecuteOutcome> => {
     const kind = kinds.get(command.kind);
@@ -76,7 +119,7 @@ export function createFlowSession(options: FlowSessionOptions): FlowSession {
       if (event.type !== 'graph_changed') cell.output.display(progressBundle(current, command.id), {}, { display_id: progressId }, true);
     });
     try {
-      await current.run(command.id, { ...cellRunOptions(cell), evaluate: cell.evaluate });
+      await trackedRun(current, command.id, { ...cellRunOptions(cell), evaluate: cell.evaluate });
     } finally {
       stopProgress();
     }
@@ -94,7 +137,7 @@ export function createFlowSession(options: FlowSessionOptions): FlowSession {
         cell.output.display(dagBundle(flow.snapshot()));
         break;
       case 'run': {
-        const records = await flow.run(command.id, { ...cellRunOptions(cell), downstream: command.downstream });
+        const records = await trackedRun(flow, command.id, { ...cellRunOptions(cell), downstream: command.downstream });
         const line = records.map((r) => `${r.id} ${r.status} (${Math.round(r.durationMs)} ms)`).join(', ');
         cell.output.display(dagBundle(flow.snapshot(), `ran: ${line}`));
         break;
@@ -191,6 +234,19 @@ export function createFlowSession(options: FlowSessionOptions): FlowSession {
         throw new FlowbookError('UnknownPort', `node \`${nodeId}\` has no output ${chosen === undefined ? 'table' : `port \`${chosen}\``}`, `its ports: ${Object.keys(manifest.ports).join(', ') || '(none)'}`, { node: nodeId, port: chosen });
       }
       return stored.schema.map(({ name, type }) => ({ name, type }));
+    },
+    onReport(listener) {
+      reportListeners.add(listener);
+      return () => reportListeners.delete(listener);
+    },
+    runNode(nodeId, downstream) {
+      return trackedRun(flow, nodeId, { ...codeRunOptions(), downstream });
+    },
+    stopNode(nodeId) {
+      if (flow.state(nodeId).status !== 'running') return false;
+      const covering = [...activeRuns].filter((run) => run.flow === flow && (run.flow.order(run.target).includes(nodeId) || (run.downstream && run.flow.order(nodeId).includes(run.target))));
+      covering.forEach((run) => run.controller.abort());
+      return covering.length > 0;
     },
   };
 }
