@@ -68,6 +68,9 @@ export interface FitResult {
   stoppedOnRequest: boolean;
 }
 
+/** The loop's signature: another implementation (a training cluster) can take its place in trainModel. */
+export type FitFunction = (model: tf.LayersModel, train: FitSamples, validation: FitSamples | undefined, options: FitOptions) => Promise<FitResult>;
+
 const BATCH_EVENT_MS = 500;
 const YIELD_MS = 50;
 
@@ -135,14 +138,7 @@ export async function fitModel(model: tf.LayersModel, train: FitSamples, validat
       const [lossValue, correctValue] = await Promise.all([lossSum.data(), correctSum?.data()]);
       tf.dispose([lossSum, ...(correctSum ? [correctSum] : [])]);
       const loss = lossValue[0] / seen;
-      if (!Number.isFinite(loss)) {
-        throw new FlowbookError(
-          'LossNotFinite',
-          `loss became ${Number.isNaN(loss) ? 'NaN' : 'infinite'} at epoch ${epoch}; inputs not scaled? learning rate too high?`,
-          `set preprocessing.standardize to zscore, lower training.learning_rate (now ${options.learningRate}), or remove extreme values; no model was saved`,
-          { epoch, learningRate: options.learningRate },
-        );
-      }
+      if (!Number.isFinite(loss)) throw lossNotFinite(loss, epoch, options.learningRate);
       const record: EpochRecord = { epoch, loss, metric: epochMetric(options, loss, correctValue?.[0], seen) };
       if (validation && validation.count > 0) Object.assign(record, await evaluate(model, validation, options));
       history.push(record);
@@ -175,7 +171,17 @@ export async function fitModel(model: tf.LayersModel, train: FitSamples, validat
   }
 }
 
-function progress(options: FitOptions, type: ProgressEvent['type'], epoch: number, batch: number, batches: number, started: number, now: number): ProgressEvent {
+/** T1: the first non-finite epoch loss ends training with this error. */
+export function lossNotFinite(loss: number, epoch: number, learningRate: number): FlowbookError {
+  return new FlowbookError(
+    'LossNotFinite',
+    `loss became ${Number.isNaN(loss) ? 'NaN' : 'infinite'} at epoch ${epoch}; inputs not scaled? learning rate too high?`,
+    `set preprocessing.standardize to zscore, lower training.learning_rate (now ${learningRate}), or remove extreme values; no model was saved`,
+    { epoch, learningRate },
+  );
+}
+
+export function progress(options: FitOptions, type: ProgressEvent['type'], epoch: number, batch: number, batches: number, started: number, now: number): ProgressEvent {
   const done = (epoch - 1) * batches + batch;
   const total = options.epochs * batches;
   const elapsedMs = now - started;
@@ -205,7 +211,7 @@ const EPSILON = 1e-7;
  * The batch's summed per-sample loss (weighted when `weights` is given): squared error for numbers,
  * cross-entropy for classes. Called inside `tidy`/`minimize`, so intermediates are freed there.
  */
-function lossTotal(head: Head, yTrue: tf.Tensor, yPred: tf.Tensor, weights?: tf.Tensor): tf.Scalar {
+export function lossTotal(head: Head, yTrue: tf.Tensor, yPred: tf.Tensor, weights?: tf.Tensor): tf.Scalar {
   let perSample: tf.Tensor;
   if (head.kind === 'regression') {
     if (!weights) return tf.sum(tf.squaredDifference(yPred, yTrue));
@@ -220,18 +226,18 @@ function lossTotal(head: Head, yTrue: tf.Tensor, yPred: tf.Tensor, weights?: tf.
 }
 
 /** Correct class predictions in the batch. */
-function correctCount(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
+export function correctCount(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
   if (yPred.shape[1] === 1) return tf.sum(tf.equal(tf.greaterEqual(yPred, 0.5), tf.greaterEqual(yTrue, 0.5)));
   return tf.sum(tf.equal(tf.argMax(yPred, 1), tf.argMax(yTrue, 1)));
 }
 
-function epochMetric(options: FitOptions, meanLoss: number, correct: number | undefined, count: number): number {
+export function epochMetric(options: FitOptions, meanLoss: number, correct: number | undefined, count: number): number {
   if (options.head.kind === 'regression') return Math.sqrt(meanLoss) * (options.targetScale ?? 1);
   return count > 0 ? correct! / count : NaN;
 }
 
 /** Validation loss and metric in batches, read back with one sync. */
-async function evaluate(model: tf.LayersModel, samples: FitSamples, options: FitOptions): Promise<{ valLoss: number; valMetric: number }> {
+export async function evaluate(model: tf.LayersModel, samples: FitSamples, options: FitOptions): Promise<{ valLoss: number; valMetric: number }> {
   const size = Math.max(options.batchSize, 256);
   const classification = options.head.kind !== 'regression';
   let lossSum: tf.Scalar = tf.scalar(0);

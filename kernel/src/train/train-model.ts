@@ -2,7 +2,7 @@ import type * as arrow from 'apache-arrow';
 import * as tf from '@tensorflow/tfjs';
 import { FlowbookError } from '../errors';
 import { selectBackend, type BackendInfo } from './backend';
-import { fitModel, type FitResult, type FitSamples, type ProgressEvent } from './fit';
+import { fitModel, type FitFunction, type FitResult, type FitSamples, type ProgressEvent } from './fit';
 import { classificationMetrics, regressionMetrics, type ModelMetrics } from './metrics';
 import { buildNetwork, headUnits, type Head } from './network';
 import type { ModelSpec } from './params';
@@ -21,6 +21,8 @@ export interface TrainHooks {
   onProgress?: (event: ProgressEvent) => void;
   log?: (line: string) => void;
   stopRequested?: () => boolean;
+  /** The training loop; default the single-process `fitModel` (a training cluster passes its own). */
+  fit?: FitFunction;
 }
 
 /** A trained model with what it needs to be stored and reported; the caller owns (and disposes) `model`. */
@@ -162,7 +164,7 @@ export async function trainModel(spec: ModelSpec, table: arrow.Table, hooks: Tra
     head,
   }, p.training);
   try {
-    const fit = await fitModel(model, train, validation, {
+    const fit = await (hooks.fit ?? fitModel)(model, train, validation, {
       sampleShape, yWidth, head,
       optimizer: p.training.optimizer,
       learningRate: p.training.learning_rate,
