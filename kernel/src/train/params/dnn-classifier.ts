@@ -1,3 +1,4 @@
+import { clusterSchema, type ClusterParams } from './cluster';
 import { validateAndDefault, type JsonSchema } from './json-schema';
 import {
   activationSchema, dropoutSchema, featuresSchema, hiddenUnitsSchema, preprocessingSchema, targetSchema, trainingSchema,
@@ -16,6 +17,7 @@ export interface DnnClassifierParams {
     dropout: number;
   };
   training: ClassificationTrainingParams;
+  cluster: ClusterParams;
 }
 
 export const dnnClassifierSchema: JsonSchema = {
@@ -40,6 +42,7 @@ export const dnnClassifierSchema: JsonSchema = {
       },
     },
     training: trainingSchema(true, false),
+    cluster: clusterSchema,
   },
 };
 

@@ -1,3 +1,4 @@
+import { clusterSchema, type ClusterParams } from './cluster';
 import { validateAndDefault, type JsonSchema } from './json-schema';
 import {
   activationSchema, dropoutSchema, featuresSchema, hiddenUnitsSchema, preprocessingSchema, targetSchema, trainingSchema,
@@ -17,6 +18,7 @@ export interface DnnRegressorParams {
     dropout: number;
   };
   training: TrainingParams;
+  cluster: ClusterParams;
 }
 
 export const regressionOutputSchema: JsonSchema = {
@@ -46,6 +48,7 @@ export const dnnRegressorSchema: JsonSchema = {
       },
     },
     training: trainingSchema(false, false),
+    cluster: clusterSchema,
   },
 };
 

@@ -1,3 +1,4 @@
+import { clusterSchema, type ClusterParams } from './cluster';
 import { validateAndDefault, type JsonSchema } from './json-schema';
 import {
   activationSchema, dropoutSchema, featuresSchema, hiddenUnitsSchema, preprocessingSchema, targetSchema, trainingSchema,
@@ -26,6 +27,7 @@ export interface LstmRegressorParams {
     dropout: number;
   };
   training: TrainingParams;
+  cluster: ClusterParams;
 }
 
 export const lstmRegressorSchema: JsonSchema = {
@@ -57,6 +59,7 @@ export const lstmRegressorSchema: JsonSchema = {
       },
     },
     training: trainingSchema(false, true),
+    cluster: clusterSchema,
   },
 };
 
