@@ -14,6 +14,8 @@ import type { CellMagics } from './runtime/cell-magic';
 import type { FlowApi } from './runtime/flow-api';
 import { FLOW_GLOBAL_TYPES } from './runtime/flow-api';
 import type { FlowSession } from './runtime/flow-session';
+import { lazyFlowSession, registerFlowComm } from './runtime/flow-comm';
+import type { FlowSessionSource } from './runtime/flow-comm';
 import { createTypeScriptInterpreter } from './runtime/interpreter';
 import { readConnectionFile } from './wire/connection';
 import { WireTransport } from './wire/wire-transport';
@@ -57,6 +59,7 @@ export async function runKernel(connectionFile: string): Promise<void> {
     // Loading TypeScript blocks this thread for a while: only after the client has its first answer.
     afterFirstKernelInfo: () => setImmediate(() => void interpreter.warmUp()),
   });
+  registerFlowComm(core.comms, flowSession.source);
   for (const [channel, message] of early.splice(0)) core.receive(channel, message);
 }
 
@@ -65,15 +68,12 @@ export async function runKernel(connectionFile: string): Promise<void> {
  * The flow session as the interpreter needs it, loaded on first use: the flow engine brings DuckDB,
  * Arrow and tfjs (over a second of start-up), which a kernel that only runs TypeScript never needs.
  */
-function deferredFlowSession(notebookDir: string): { magics: CellMagics; globals: { flow: FlowApi }; globalTypes: string } {
-  let session: FlowSession | undefined;
-  const load = (): FlowSession => {
-    if (!session) {
-      const { createFlowSession } = require('./runtime/flow-session') as typeof import('./runtime/flow-session');
-      session = createFlowSession({ notebookDir });
-    }
-    return session;
-  };
+function deferredFlowSession(notebookDir: string): { magics: CellMagics; globals: { flow: FlowApi }; globalTypes: string; source: FlowSessionSource } {
+  const source = lazyFlowSession(() => {
+    const { createFlowSession } = require('./runtime/flow-session') as typeof import('./runtime/flow-session');
+    return createFlowSession({ notebookDir });
+  });
+  const load = (): FlowSession => source.load();
   const flow = new Proxy({} as FlowApi, {
     get: (_target, key) => {
       const api = load().globals.flow;
@@ -91,6 +91,7 @@ function deferredFlowSession(notebookDir: string): { magics: CellMagics; globals
     magics: { handles: (code) => isMagicCell(code), run: (code, cell) => load().magics.run(code, cell) },
     globals: { flow },
     globalTypes: FLOW_GLOBAL_TYPES,
+    source,
   };
 }
 
