@@ -3,6 +3,7 @@ import { isFlowbookError } from '../errors';
 import { selectBackend } from './backend';
 import type { FromWorker, ToWorker } from './job-messages';
 import { modelToFiles } from './model-io';
+import { fitForCluster } from './parallel/chief';
 import { predictTable } from './predict';
 import { trainModel } from './train-model';
 
@@ -24,10 +25,12 @@ async function train(message: Extract<ToWorker, { type: 'train' }>): Promise<voi
   const backend = await selectBackend();
   await send({ type: 'started', pid: process.pid, backend });
   const table = arrow.tableFromIPC(message.table);
+  const log = (line: string) => void send({ type: 'log', line });
   const trained = await trainModel(message.spec, table, {
     onProgress: (event) => void send({ type: 'progress', event }),
-    log: (line) => void send({ type: 'log', line }),
+    log,
     stopRequested: () => stopRequested,
+    fit: fitForCluster(message.spec.params.cluster, log),
   });
   const files = await modelToFiles(trained.model);
   const predictions = predictTable(trained.model, trained.preprocessing, table, 'the training input').columns;
