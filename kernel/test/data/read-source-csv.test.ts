@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as iconv from 'iconv-lite';
-import { readSource } from '../../src/data/read-source';
+import { readParquet } from '../../src/data/parquet';
+import { readSource, sourceToParquet } from '../../src/data/read-source';
 
 let dir: string;
 beforeEach(() => {
@@ -202,5 +203,58 @@ describe('CSV folders of part files', () => {
     writeFileSync(join(dir, 'parts', '_SUCCESS'), '');
     const { table } = await readSource('parts', {}, ctx());
     expect(rowsOf(table)).toEqual([{ code: '11', n: 1 }, { code: '00012', n: 2 }, { code: 'X1', n: 10 }]);
+  });
+});
+
+/**
+ * DuckDB starts reading on a plan guessed from the first megabyte while the rest is still being
+ * judged; these files hold their surprise past that head, so the guess is wrong and must not count.
+ */
+describe('surprises past the first megabyte', () => {
+  const ROWS = 100_000;
+  /** `id,code,city` rows, over a megabyte long, ending with `last`. */
+  function bigCsv(last: string | Buffer, lineEnd = '\n'): Buffer {
+    const lines = ['id,code,city'];
+    for (let i = 0; i < ROWS - 1; i++) lines.push(`${i},${1000 + (i % 9000)},Paris`);
+    const body = Buffer.from(lines.join(lineEnd) + lineEnd);
+    expect(body.length).toBeGreaterThan(1 << 20);
+    return Buffer.concat([body, Buffer.isBuffer(last) ? last : Buffer.from(last)]);
+  }
+
+  it('C4: a code and an id that stop being int32 near the end re-type their columns, stored and read', async () => {
+    const name = file('late.csv', bigCsv('3000000000,2A001,Lyon\n'));
+    const { table } = await readSource(name, {}, ctx());
+    expect(table.numRows).toBe(ROWS);
+    expect(typesOf(table)).toMatchObject({ code: 'Utf8' });
+    expect(typesOf(table).id).not.toBe('Int32');
+    expect(table.getChild('code')!.get(0)).toBe('1000');
+    expect(rowsOf(table.slice(ROWS - 1))).toEqual([{ id: 3000000000, code: '2A001', city: 'Lyon' }]);
+
+    const stored = join(dir, 'late.parquet');
+    expect((await sourceToParquet(name, {}, ctx(), stored)).rows).toBe(ROWS);
+    const back = await readParquet(stored);
+    expect(typesOf(back)).toEqual(typesOf(table));
+    expect(rowsOf(back.slice(ROWS - 1))).toEqual([{ id: 3000000000, code: '2A001', city: 'Lyon' }]);
+  });
+
+  it('C1: GB18030 bytes after a plain first megabyte make the whole file read as GB18030', async () => {
+    const beijing = Buffer.from('b1b1bea9', 'hex');
+    const { table, warnings } = await readSource(file('late-gbk.csv', bigCsv(Buffer.concat([Buffer.from('1,2,'), beijing, Buffer.from('\n')]))), {}, ctx());
+    expect(table.numRows).toBe(ROWS);
+    expect(table.getChild('city')!.get(ROWS - 1)).toBe('北京');
+    expect(warnings.join('\n')).toMatch(/read it as GB18030/);
+  });
+
+  it('C3: a bare CR record end past the first megabyte keeps every row', async () => {
+    const { table } = await readSource(file('late-cr.csv', bigCsv('7,8,Rome\r9,10,Oslo\n')), {}, ctx());
+    expect(table.numRows).toBe(ROWS + 1);
+    expect(rowsOf(table.slice(ROWS - 1))).toEqual([
+      { id: 7, code: 8, city: 'Rome' },
+      { id: 9, code: 10, city: 'Oslo' },
+    ]);
+  });
+
+  it('a quote left open past the first megabyte is an error naming its line', async () => {
+    await expect(readSource(file('late-quote.csv', bigCsv('1,"2,x\n')), {}, ctx())).rejects.toMatchObject({ kind: 'CsvQuoteError', message: expect.stringContaining(`line ${ROWS + 1}`) });
   });
 });

@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
+import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as arrow from 'apache-arrow';
@@ -8,7 +9,7 @@ import { queryArrow, quoteLiteral, withDuckDB } from '../duckdb';
 import { detectDialect } from './dialect';
 import { decodeText } from './encoding';
 import { uniqueColumnNames } from './header';
-import { ColumnScan, CsvDialect, CsvScan, scanCsv } from './scan';
+import { ColumnScan, CsvDialect, CsvScan, CsvScanner, scanCsv } from './scan';
 import { ColumnType, columnTypeOf, ZONED } from './value-kinds';
 
 export const DEFAULT_MISSING_TOKENS: readonly string[] = ['', 'NA', 'N/A', 'null', 'NaN', '-'];
@@ -35,21 +36,21 @@ const DUCKDB_TYPES: Record<ColumnType, string> = {
 
 /** Reads CSV files (one table; part files share the header) into Arrow, every row kept. */
 export async function readCsv(files: readonly string[], options: CsvReadOptions): Promise<{ table: arrow.Table; warnings: string[] }> {
-  return withPreparedCsv(files, options, async (connection, plan) => {
-    const table = await queryArrow(connection, `SELECT * FROM ${plan.readExpression}`);
-    checkRowCount(plan, table.numRows);
-    return { table, warnings: plan.warnings };
+  const { value: table, warnings } = await withPreparedCsv(files, options, async (connection, readExpression) => {
+    const table = await queryArrow(connection, `SELECT * FROM ${readExpression}`);
+    return { rows: table.numRows, value: table };
   });
+  return { table, warnings };
 }
 
 /** Reads CSV files straight into a Parquet file inside DuckDB (no trip through JavaScript values): the fast path for storing a source. */
 export async function csvToParquet(files: readonly string[], options: CsvReadOptions, outputFile: string): Promise<{ rows: number; warnings: string[] }> {
-  return withPreparedCsv(files, options, async (connection, plan) => {
-    const result = await connection.runAndReadAll(`COPY (SELECT * FROM ${plan.readExpression}) TO ${quoteLiteral(outputFile)} (FORMAT parquet)`);
+  const { value: rows, warnings } = await withPreparedCsv(files, options, async (connection, readExpression) => {
+    const result = await connection.runAndReadAll(`COPY (SELECT * FROM ${readExpression}) TO ${quoteLiteral(outputFile)} (FORMAT parquet)`);
     const rows = Number(result.getRows()[0]?.[0] ?? 0);
-    checkRowCount(plan, rows);
-    return { rows, warnings: plan.warnings };
+    return { rows, value: rows };
   });
+  return { rows, warnings };
 }
 
 interface CsvPlan {
@@ -60,24 +61,69 @@ interface CsvPlan {
   label: string;
 }
 
-async function withPreparedCsv<T>(files: readonly string[], options: CsvReadOptions, work: (connection: DuckDBConnection, plan: CsvPlan) => Promise<T>): Promise<T> {
+/** What DuckDB's read of the files yields: its row count, checked against the scan, and the value itself. */
+type CsvWork<T> = (connection: DuckDBConnection, readExpression: string) => Promise<{ rows: number; value: T }>;
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** The head of the first file scanned to guess the plan; the rest of the file is judged while DuckDB reads it. */
+const GUESS_BYTES = 1 << 20;
+
+/**
+ * Plans the read over every byte of every file, then lets DuckDB read them with that plan. DuckDB
+ * does not wait for the whole-file scan: a plan guessed from the head of the first file starts at
+ * once, and its result is kept only when the full scan arrives at the very same plan (types, header,
+ * dialect, files); otherwise it is stopped and the read done again with the full plan. Either way the
+ * result is what the full plan reads.
+ */
+async function withPreparedCsv<T>(files: readonly string[], options: CsvReadOptions, work: CsvWork<T>): Promise<{ value: T; warnings: string[] }> {
   let scratch: string | undefined;
   const scratchDir = async () => (scratch ??= await mkdtemp(join(tmpdir(), 'flowbook-csv-')));
   try {
-    const plan = await planCsv(files, options, scratchDir);
     return await withDuckDB(async (connection) => {
       await connection.run("SET TimeZone = 'UTC'");
+      const guess = await guessPlan(files, options);
+      const early = guess ? settle(work(connection, guess.readExpression)) : undefined;
+      let plan: CsvPlan;
       try {
-        return await work(connection, plan);
+        plan = await planCsv(files, options, scratchDir);
       } catch (error) {
-        if (error instanceof FlowbookError) throw error;
-        const message = error instanceof Error ? error.message : String(error);
-        throw new FlowbookError('CsvReadError', `${plan.label}: ${message.split('\n').slice(0, 3).join(' ')}`, 'check the file near that line, or set `types:` for the column', { duckdb: message });
+        if (early) await stop(connection, early);
+        throw error;
       }
+      let outcome: Settled<{ rows: number; value: T }>;
+      if (early && guess?.readExpression === plan.readExpression) {
+        outcome = await early;
+      } else {
+        if (early) await stop(connection, early);
+        outcome = await settle(work(connection, plan.readExpression));
+      }
+      if (!outcome.ok) throw asCsvReadError(outcome.error, plan.label);
+      checkRowCount(plan, outcome.value.rows);
+      return { value: outcome.value.value, warnings: plan.warnings };
     });
   } finally {
     if (scratch) await rm(scratch, { recursive: true, force: true });
   }
+}
+
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ ok: true, value }),
+    (error: unknown) => ({ ok: false, error }),
+  );
+}
+
+/** Stops a read whose plan turned out wrong, and waits until DuckDB has let go of it. */
+async function stop(connection: DuckDBConnection, running: Promise<unknown>): Promise<void> {
+  connection.interrupt();
+  await running;
+}
+
+function asCsvReadError(error: unknown, label: string): FlowbookError {
+  if (error instanceof FlowbookError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new FlowbookError('CsvReadError', `${label}: ${message.split('\n').slice(0, 3).join(' ')}`, 'check the file near that line, or set `types:` for the column', { duckdb: message });
 }
 
 function checkRowCount(plan: CsvPlan, rows: number): void {
@@ -86,10 +132,68 @@ function checkRowCount(plan: CsvPlan, rows: number): void {
   }
 }
 
+/** What scanning the files found, the input of a plan. */
+interface CsvFacts {
+  dialect: CsvDialect;
+  first: CsvScan;
+  columns: ColumnScan[];
+  /** Each file's first-record kinds: data too when there is no header. */
+  firstRecordKinds: number[][];
+  rows: number;
+  shortRecords: boolean;
+  quotedNewlines: boolean;
+  readPaths: string[];
+  warnings: string[];
+}
+
+/**
+ * The plan the first file's head suggests when it is plain UTF-8 (what DuckDB reads as it is), or
+ * undefined. Only a guess: the full scan decides, and the guess counts only when it matches.
+ */
+async function guessPlan(files: readonly string[], options: CsvReadOptions): Promise<CsvPlan | undefined> {
+  const wanted = options.encoding?.toLowerCase().replace(/_/g, '-');
+  if (wanted && wanted !== 'auto' && wanted !== 'utf-8' && wanted !== 'utf8') return undefined;
+  const head = await readHead(files[0], GUESS_BYTES);
+  const body = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? head.subarray(3) : head;
+  const wholeFile = head.length < GUESS_BYTES;
+  // A multi-byte character may be cut at the end of the head; the scan stops before that record anyway.
+  if (!isUtf8(wholeFile ? body : body.subarray(0, body.lastIndexOf(0x0a) + 1))) return undefined;
+  const dialect = detectDialect(body, 0, { delimiter: options.delimiter, quote: options.quote, tabByDefault: /\.tsv$/i.test(files[0]) });
+  const scanner = new CsvScanner(dialect, missingBytesOf(options));
+  scanner.feed(body, wholeFile);
+  const scan = scanner.result();
+  if (scan.firstRecord.length === 0 || scan.longRecord || scan.unterminatedQuoteLine !== undefined) return undefined;
+  const facts: CsvFacts = {
+    dialect,
+    first: scan,
+    columns: scan.columns.map((c) => ({ ...c })),
+    firstRecordKinds: [scan.firstRecordKinds],
+    rows: scan.records,
+    shortRecords: scan.shortRecords > 0,
+    quotedNewlines: scan.quotedNewlines,
+    readPaths: [...files],
+    warnings: [],
+  };
+  return planFrom(facts, options, files);
+}
+
+async function readHead(file: string, bytes: number): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+function missingBytesOf(options: CsvReadOptions): Uint8Array[] {
+  return (options.missing ?? DEFAULT_MISSING_TOKENS).map((token) => Buffer.from(token, 'utf8'));
+}
+
 async function planCsv(files: readonly string[], options: CsvReadOptions, scratchDir: () => Promise<string>): Promise<CsvPlan> {
-  const missing = options.missing ?? DEFAULT_MISSING_TOKENS;
-  const missingBytes = missing.map((token) => Buffer.from(token, 'utf8'));
-  const label = files.length === 1 ? files[0] : `${files.length} CSV part files in ${join(files[0], '..')}`;
+  const missingBytes = missingBytesOf(options);
   const warnings: string[] = [];
   const readPaths: string[] = [];
   let dialect: CsvDialect | undefined;
@@ -140,7 +244,15 @@ async function planCsv(files: readonly string[], options: CsvReadOptions, scratc
     }
   }
   if (!first || !dialect) throw new FlowbookError('EmptySource', 'no CSV files to read', 'point the source at a CSV file or a folder of them');
+  return planFrom({ dialect, first, columns, firstRecordKinds, rows, shortRecords, quotedNewlines, readPaths, warnings }, options, files);
+}
+
+/** The read DuckDB is to do, from what the scan found: header or not, names, one type per column. */
+function planFrom(facts: CsvFacts, options: CsvReadOptions, files: readonly string[]): CsvPlan {
+  const { dialect, first, columns, warnings } = facts;
+  const label = files.length === 1 ? files[0] : `${files.length} CSV part files in ${join(files[0], '..')}`;
   if (first.firstRecord.length === 0) throw new FlowbookError('EmptySource', `${label} is empty`, 'check the file');
+  let rows = facts.rows;
 
   const header = options.header ?? looksLikeHeader(first.firstRecordKinds, columns);
   let names: string[];
@@ -151,7 +263,7 @@ async function planCsv(files: readonly string[], options: CsvReadOptions, scratc
   } else {
     names = first.firstRecord.map((_, i) => `column_${i + 1}`);
     // Without a header, every file's first record is data too.
-    for (const kindsOfRecord of firstRecordKinds) {
+    for (const kindsOfRecord of facts.firstRecordKinds) {
       kindsOfRecord.forEach((kinds, c) => {
         if (kinds === -1) return;
         columns[c].kinds = columns[c].hasValue ? columns[c].kinds & kinds : kinds;
@@ -172,6 +284,7 @@ async function planCsv(files: readonly string[], options: CsvReadOptions, scratc
     return columnTypeOf(columns[c].kinds, columns[c].zoned);
   });
 
+  const missing = options.missing ?? DEFAULT_MISSING_TOKENS;
   const columnSpec = names.map((name, c) => `${quoteLiteral(name)}: ${quoteLiteral(DUCKDB_TYPES[types[c]])}`).join(', ');
   const quote = String.fromCharCode(dialect.quote);
   const settings = [
@@ -182,11 +295,11 @@ async function planCsv(files: readonly string[], options: CsvReadOptions, scratc
     `columns={${columnSpec}}`,
     'auto_detect=false',
     `nullstr=[${missing.map(quoteLiteral).join(', ')}]`,
-    `null_padding=${shortRecords}`,
+    `null_padding=${facts.shortRecords}`,
     // DuckDB's parallel scanner cannot pad short rows when quoted fields span lines.
-    `parallel=${!(shortRecords && quotedNewlines)}`,
+    `parallel=${!(facts.shortRecords && facts.quotedNewlines)}`,
   ];
-  const readExpression = `read_csv([${readPaths.map(quoteLiteral).join(', ')}], ${settings.join(', ')})`;
+  const readExpression = `read_csv([${facts.readPaths.map(quoteLiteral).join(', ')}], ${settings.join(', ')})`;
   return { readExpression, expectedRows: rows, warnings, label };
 }
 
