@@ -60,6 +60,8 @@ export interface WebHdfsTestServer {
     dataNodeChunkDelayMs: number;
     /** The DataNode drops the connection once an upload has sent more than this many bytes. */
     crashUploadAfterBytes?: number;
+    /** Which uploads `crashUploadAfterBytes` breaks, by HDFS path (the DataNode dying under one writer). Default: all. */
+    crashUploadsOf?: (hdfsPath: string) => boolean;
   };
   setNameNodeState(index: number, state: NameNodeState): void;
   stop(): Promise<void>;
@@ -191,14 +193,14 @@ export async function startWebHdfsServer(options: WebHdfsServerOptions = {}): Pr
     if (request.method === 'PUT' && request.op === 'CREATE') {
       await namespace.checkCreate(hdfsPath, params.get('overwrite') === 'true');
       await namespace.mkdirs(parentOf(hdfsPath));
-      await receiveBody(req, request, namespace.diskPath(hdfsPath), 'w');
+      await receiveBody(req, request, hdfsPath, 'w');
       await behaviour.beforeCreated?.(hdfsPath);
       res.writeHead(201, { Location: `hdfs://localhost:8020${rawPath}`, 'Content-Length': 0 });
       return res.end();
     }
     if (request.method === 'POST' && request.op === 'APPEND') {
       await namespace.checkFile(hdfsPath);
-      await receiveBody(req, request, namespace.diskPath(hdfsPath), 'a');
+      await receiveBody(req, request, hdfsPath, 'a');
       res.writeHead(200, { 'Content-Length': 0 });
       return res.end();
     }
@@ -224,13 +226,14 @@ export async function startWebHdfsServer(options: WebHdfsServerOptions = {}): Pr
     throw failures.badArgument(`Invalid value for webhdfs parameter "op": No enum constant for ${request.method} ${request.op}`);
   }
 
-  async function receiveBody(req: IncomingMessage, request: RecordedRequest, diskPath: string, flags: 'w' | 'a') {
+  async function receiveBody(req: IncomingMessage, request: RecordedRequest, hdfsPath: string, flags: 'w' | 'a') {
+    const crashes = behaviour.crashUploadsOf?.(hdfsPath) ?? true;
     const taking = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         request.bodyBytes += chunk.length;
         counters.dataNodeBytesReceived += chunk.length;
         const crashAfter = behaviour.crashUploadAfterBytes;
-        if (crashAfter !== undefined && request.bodyBytes > crashAfter) {
+        if (crashes && crashAfter !== undefined && request.bodyBytes > crashAfter) {
           req.socket.destroy();
           return done(new Error('DataNode went away'));
         }
@@ -238,7 +241,7 @@ export async function startWebHdfsServer(options: WebHdfsServerOptions = {}): Pr
         setTimeout(() => done(null, chunk), behaviour.dataNodeChunkDelayMs);
       },
     });
-    await pipeline(req, taking, createWriteStream(diskPath, { flags }));
+    await pipeline(req, taking, createWriteStream(namespace.diskPath(hdfsPath), { flags }));
   }
 
   /** Returns the acting user, or undefined after answering 401 (Kerberos required). */
