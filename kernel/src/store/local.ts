@@ -86,7 +86,10 @@ export class LocalStore implements Store {
     try {
       names = await readdir(folder);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return [];
+      // A file lists as itself, as HDFS's LISTSTATUS answers for a file.
+      if (code === 'ENOTDIR') return [entryOf(basename(folder), await stat(folder))];
       throw error;
     }
     const entries: StoreEntry[] = [];

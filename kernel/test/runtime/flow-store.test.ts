@@ -8,6 +8,7 @@ import { runCell, text } from '../flow/cells';
 import { temporaryFolder } from '../flow/helpers';
 import { closedAddress } from '../support/webhdfs-server/addresses';
 import { startWebHdfsServer, type WebHdfsTestServer } from '../support/webhdfs-server/server';
+import { patternBytes } from '../support/webhdfs-server/streams';
 
 let server: WebHdfsTestServer;
 beforeEach(async () => {
@@ -153,6 +154,19 @@ describe('%store put / get / rm with full URIs', () => {
   it('a store URI naming only the cluster is refused as a target', async () => {
     const { session } = notebook(stores[0]![1]);
     expect((await runCell(session, `%store rm -r ${hdfsUri('/')}`)).outcome).toMatchObject({ status: 'error', ename: 'BadStoreKey' });
+  });
+});
+
+describe('%store get from HDFS when the DataNode dies mid-download', () => {
+  it('fails the cell and leaves neither the file nor a part of it', async () => {
+    const { dir, session, store } = notebook(stores[1]![1]);
+    await store.write('raw/big.bin', patternBytes(4 * 1024 * 1024));
+    server.behaviour.crashDownloadAfterBytes = 1024 * 1024;
+
+    const got = await runCell(session, '%store get raw/big.bin');
+
+    expect(got.outcome).toMatchObject({ status: 'error', ename: 'HdfsDownloadBroken' });
+    expect(readdirSync(dir)).toEqual([]);
   });
 });
 

@@ -25,6 +25,13 @@ describe('LocalStore', () => {
     expect(await store.stat('raw/none.csv')).toBeUndefined();
   });
 
+  it('lists a file as itself, as HDFS does', async () => {
+    const store = new LocalStore(root);
+    await store.write('raw/a.csv', Buffer.from('a\n'));
+
+    expect((await store.list('raw/a.csv')).map((e) => [e.name, e.kind, e.size])).toEqual([['a.csv', 'file', 2]]);
+  });
+
   it('writes, reads, streams, lists and removes values under nested keys', async () => {
     const store = new LocalStore(root);
     await store.write('nodes/cars/abc/manifest.json', Buffer.from('{"rows":3}'));

@@ -60,6 +60,8 @@ export interface WebHdfsTestServer {
     dataNodeChunkDelayMs: number;
     /** The DataNode drops the connection once an upload has sent more than this many bytes. */
     crashUploadAfterBytes?: number;
+    /** The DataNode drops the connection once a download has sent more than this many bytes. */
+    crashDownloadAfterBytes?: number;
     /** Which uploads `crashUploadAfterBytes` breaks, by HDFS path (the DataNode dying under one writer). Default: all. */
     crashUploadsOf?: (hdfsPath: string) => boolean;
   };
@@ -215,9 +217,16 @@ export async function startWebHdfsServer(options: WebHdfsServerOptions = {}): Pr
       res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': length });
       if (length === 0) return res.end();
       const source = createReadStream(namespace.diskPath(hdfsPath), { start: offset, end: offset + length - 1 });
+      let sent = 0;
       const counting = new Transform({
         transform(chunk: Buffer, _encoding, done) {
+          sent += chunk.length;
           counters.dataNodeBytesSent += chunk.length;
+          const crashAfter = behaviour.crashDownloadAfterBytes;
+          if (crashAfter !== undefined && sent > crashAfter) {
+            res.socket?.destroy();
+            return done(new Error('DataNode went away'));
+          }
           done(null, chunk);
         },
       });
