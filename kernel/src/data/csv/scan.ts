@@ -145,7 +145,7 @@ export class CsvScanner {
 
       const atRecordEnd = i >= end || buf[i] !== delimiter;
       // An empty line is skipped, as DuckDB does, except in a one-column file where it is a missing value.
-      const blankLine = (inFirstRecord || width !== 1) && atRecordEnd && field === 0 && fieldStart === recordStart && fieldEnd === fieldStart;
+      const blankLine = fieldEnd === fieldStart && field === 0 && atRecordEnd && fieldStart === recordStart && (inFirstRecord || width !== 1);
       if (!blankLine) {
         if (inFirstRecord) {
           const text = this.decoder.decode(buf.subarray(fieldStart, fieldEnd));
