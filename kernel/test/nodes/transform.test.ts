@@ -44,4 +44,16 @@ describe('%%node', () => {
     expect(seen).toBeDefined();
     expect(result.tables.out!.get(0)!.toJSON()).toEqual({ n: 2, half: 1, json: '{"n":2,"total":250}' });
   });
+
+  it('A2: returned 64-bit integers become numbers when exact, and one beyond 2^53 is an error naming its column; nulls stay null', async () => {
+    const exact = await transformKind.run(runContext({ code: '[{ id: 7n, n: null }, { id: -3n, n: 2 }]' }, {}, { evaluate: evaluateInVm }));
+    expect(exact.tables.out!.toArray().map((row) => row.toJSON())).toEqual([
+      { id: 7, n: null },
+      { id: -3, n: 2 },
+    ]);
+    await expect(transformKind.run(runContext({ code: '({ id: [1n, 2n ** 60n] })' }, {}, { evaluate: evaluateInVm }))).rejects.toMatchObject({
+      kind: 'Int64OutOfRange',
+      message: expect.stringContaining('column `id` holds 1152921504606846976'),
+    });
+  });
 });
