@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { FlowbookError } from '../errors';
+import { Adadelta } from './adadelta';
 import type { Head } from './network';
 import type { EarlyStoppingParams, Optimizer } from './params/groups';
 import { SeededRandom, shuffledIndices } from './random';
@@ -150,17 +151,17 @@ export async function fitModel(model: tf.LayersModel, train: FitSamples, validat
       });
       const monitored = monitorValidation ? record.valLoss! : record.loss;
       if (monitored < best.value - options.earlyStopping.min_delta) {
+        // Always kept (a small copy per improving epoch): an interrupt must end with the best weights.
         tf.dispose(best.weights ?? []);
-        best = { value: monitored, epoch, weights: options.earlyStopping.restore_best ? model.getWeights().map((w) => tf.keep(w.clone())) : undefined };
+        best = { value: monitored, epoch, weights: model.getWeights().map((w) => tf.keep(w.clone())) };
         waited = 0;
       } else if (options.earlyStopping.enabled && ++waited >= options.earlyStopping.patience) {
         stoppedEarly = true;
         break;
       }
     }
-    const endedEarly = stoppedEarly || stoppedOnRequest;
     let keptEpoch = history.length;
-    if (endedEarly && best.weights) {
+    if (best.weights && best.epoch !== keptEpoch && endsWithBest(options.earlyStopping, stoppedOnRequest)) {
       model.setWeights(best.weights);
       keptEpoch = best.epoch;
     }
@@ -179,6 +180,15 @@ export function lossNotFinite(loss: number, epoch: number, learningRate: number)
     `set preprocessing.standardize to zscore, lower training.learning_rate (now ${learningRate}), or remove extreme values; no model was saved`,
     { epoch, learningRate },
   );
+}
+
+/**
+ * Whether training ends with the best epoch's weights instead of the last: always after an interrupt
+ * (the user keeps the best model so far); otherwise when early stopping is on with `restore_best`,
+ * whether it stopped early or ran every epoch. With early stopping off the last epoch is kept.
+ */
+export function endsWithBest(earlyStopping: EarlyStoppingParams, stoppedOnRequest: boolean): boolean {
+  return stoppedOnRequest || (earlyStopping.enabled && earlyStopping.restore_best);
 }
 
 export function progress(options: FitOptions, type: ProgressEvent['type'], epoch: number, batch: number, batches: number, started: number, now: number): ProgressEvent {
@@ -201,7 +211,7 @@ export function makeOptimizer(name: Optimizer, learningRate: number): tf.Optimiz
     case 'adamax': return tf.train.adamax(learningRate);
     case 'rmsprop': return tf.train.rmsprop(learningRate);
     case 'adagrad': return tf.train.adagrad(learningRate);
-    case 'adadelta': return tf.train.adadelta(learningRate);
+    case 'adadelta': return new Adadelta(learningRate);
   }
 }
 

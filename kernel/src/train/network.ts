@@ -71,9 +71,9 @@ export function buildNetwork(shape: NetworkShape, training: Pick<TrainingParams,
   return model;
 }
 
+/** One name for every layer, or one per hidden layer (parseModelSpec checks the lengths match). */
 function activationOf(activation: Activation | Activation[], layer: number): Activation {
-  if (!Array.isArray(activation)) return activation;
-  return activation[Math.min(layer, activation.length - 1)];
+  return Array.isArray(activation) ? activation[layer] : activation;
 }
 
 function initializer(name: Initializer, seed: number): ReturnType<typeof tf.initializers.zeros> {

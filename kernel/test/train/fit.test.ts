@@ -63,6 +63,41 @@ describe('the training loop', () => {
     model.dispose();
   });
 
+  it.each([
+    ['softmax classes with class weights', { kind: 'softmax', classes: 3 } as Head, [2], 3],
+    ['one sigmoid unit for two classes', { kind: 'sigmoid', classes: 2 } as Head, [2], 1],
+    ['an LSTM over windows', head, [4, 2], 1],
+  ])('T5: the tensor count stays flat for %s too', async (_name, modelHead, sampleShape, yWidth) => {
+    const count = 96;
+    const random = new SeededRandom(5);
+    const width = sampleShape.reduce((a, b) => a * b, 1);
+    const data = (n: number): FitSamples => {
+      // A number, one sigmoid unit's 0/1, or a one-hot row of K classes.
+      const y = new Float32Array(n * yWidth);
+      for (let i = 0; i < n; i++) {
+        if (modelHead.kind === 'regression') y[i] = random.next();
+        else if (yWidth === 1) y[i] = i % 2;
+        else y[i * yWidth + (i % yWidth)] = 1;
+      }
+      return { x: Float32Array.from({ length: n * width }, () => random.next()), y, count: n, weights: Float32Array.from({ length: n }, (_, i) => 1 + (i % 3)) };
+    };
+    const model = buildNetwork({
+      inputShape: sampleShape, hiddenUnits: [6], activation: 'tanh', dropout: 0.1, head: modelHead,
+      ...(sampleShape.length === 2 ? { lstm: { units: 4, layers: 2 } } : {}),
+    }, { initializer: 'heNormal', l1: 0.001, l2: 0.001, seed: 3 });
+    const baseline = tf.memory().numTensors;
+    const perEpoch: number[] = [];
+    await fitModel(model, data(count), data(32), options({
+      sampleShape, yWidth, head: modelHead, epochs: 6,
+      earlyStopping: { enabled: true, monitor: 'val_loss', patience: 100, min_delta: 0, restore_best: true },
+      onProgress: (e) => { if (e.type === 'epoch') perEpoch.push(tf.memory().numTensors); },
+    }));
+    expect(perEpoch).toHaveLength(6);
+    expect(new Set(perEpoch.slice(1)).size).toBe(1);
+    expect(tf.memory().numTensors).toBe(baseline);
+    model.dispose();
+  });
+
   it('the same seed gives the same weights; another seed gives others', async () => {
     const weightsAfter = async (seed: number) => {
       const model = network([8], seed);
@@ -91,6 +126,47 @@ describe('the training loop', () => {
     expect(result.epochsRun).toBe(best + 3);
     expect(mse(model, validation)).toBeCloseTo(losses[best - 1], 4);
     model.dispose();
+  });
+
+  describe('early stopping options', () => {
+    const noisy = () => ({ model: network([64, 64]), train: samples(20, 8, 4), validation: samples(40, 9, 4) });
+    const run = async (earlyStopping: FitOptions['earlyStopping'], epochs = 40) => {
+      const { model, train, validation } = noisy();
+      const result = await fitModel(model, train, validation, options({ epochs, learningRate: 0.05, earlyStopping }));
+      const finalLoss = mse(model, validation);
+      model.dispose();
+      const valLosses = result.history.map((h) => h.valLoss!);
+      return { result, finalLoss, valLosses, best: valLosses.indexOf(Math.min(...valLosses)) + 1 };
+    };
+
+    it('restore_best: false ends with the last epoch\'s weights', async () => {
+      const { result, finalLoss, valLosses, best } = await run({ enabled: true, monitor: 'val_loss', patience: 3, min_delta: 0, restore_best: false });
+      expect(result.stoppedEarly).toBe(true);
+      expect(best).toBeLessThan(result.epochsRun);
+      expect(result.keptEpoch).toBe(result.epochsRun);
+      expect(finalLoss).toBeCloseTo(valLosses.at(-1)!, 4);
+    });
+
+    it('enabled: false runs every epoch and keeps the last; enabled with restore_best keeps the best even when no stop came', async () => {
+      const off = await run({ enabled: false, monitor: 'val_loss', patience: 3, min_delta: 0, restore_best: true }, 25);
+      expect(off.result).toMatchObject({ epochsRun: 25, keptEpoch: 25, stoppedEarly: false });
+      expect(off.best).toBeLessThan(25);
+      const patient = await run({ enabled: true, monitor: 'val_loss', patience: 1000, min_delta: 0, restore_best: true }, 25);
+      expect(patient.result).toMatchObject({ epochsRun: 25, keptEpoch: patient.best, stoppedEarly: false });
+      expect(patient.finalLoss).toBeCloseTo(patient.valLosses[patient.best - 1], 4);
+    });
+
+    it('min_delta: an improvement smaller than it does not count', async () => {
+      const { result } = await run({ enabled: true, monitor: 'val_loss', patience: 2, min_delta: 1e6, restore_best: true });
+      // Only epoch 1 improves on "nothing yet"; no later gain is a million, so it stops after patience epochs.
+      expect(result).toMatchObject({ epochsRun: 3, keptEpoch: 1, stoppedEarly: true });
+    });
+
+    it('monitor: loss follows the training loss, not the validation loss', async () => {
+      const { result } = await run({ enabled: true, monitor: 'loss', patience: 3, min_delta: 0, restore_best: true });
+      const losses = result.history.map((h) => h.loss);
+      expect(result.keptEpoch).toBe(losses.indexOf(Math.min(...losses)) + 1);
+    });
   });
 
   it('a stop request ends training after the current batch and keeps the best weights', async () => {

@@ -92,7 +92,7 @@ export function preprocessingSchema(regression: boolean): JsonSchema {
 
 export const activationSchema: JsonSchema = {
   title: 'Activation',
-  description: 'Hidden-layer activation: one for all layers, or a list with one per layer.',
+  description: 'Hidden-layer activation: one for all layers, or a list with one per hidden layer.',
   default: 'relu',
   oneOf: [
     { type: 'string', enum: ACTIVATIONS },
@@ -135,7 +135,7 @@ export function trainingSchema(classification: boolean, chronological: boolean):
         monitor: { type: 'string', enum: ['val_loss', 'loss'], default: 'val_loss', title: 'Monitored value', description: 'val_loss needs a validation split; without one, loss is used.' },
         patience: { type: 'integer', minimum: 0, default: 10, title: 'Patience', description: 'Epochs without improvement before stopping.' },
         min_delta: { type: 'number', minimum: 0, default: 0, title: 'Minimum improvement' },
-        restore_best: { type: 'boolean', default: true, title: 'Restore the best weights', description: 'End with the weights of the best epoch, not the last.' },
+        restore_best: { type: 'boolean', default: true, title: 'Restore the best weights', description: 'End with the weights of the best epoch, not the last (an interrupt always keeps the best epoch).' },
       },
     },
     seed: { type: 'integer', minimum: 0, default: 42, title: 'Seed', description: 'Same data, parameters and seed give the same model.' },
