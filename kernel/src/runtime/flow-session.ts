@@ -11,13 +11,13 @@ import { dataNodeKinds } from '../nodes/data-kinds';
 import { withModelKinds } from '../nodes/models';
 import type { Evaluate, NodeReporter } from '../nodes/kind';
 import type { NodeKindRegistry } from '../nodes/registry';
-import { isStoreUri, openStore } from '../store/open';
+import { openStore } from '../store/open';
 import type { Store } from '../store/store';
 import type { CellMagics, MagicCell } from './cell-magic';
 import { createFlowApi, FLOW_GLOBAL_TYPES } from './flow-api';
 import type { FlowApi } from './flow-api';
-import { dagBundle, listingBundle, nodeResultBundle, statusBundle } from './flow-display';
-import { runStoreTransfer } from './flow-store';
+import { dagBundle, nodeResultBundle, statusBundle } from './flow-display';
+import { openAnsweringStore, runStoreTransfer, storeListing } from './flow-store';
 
 export interface FlowSessionOptions {
   /** The notebook's folder: relative paths and the default store (`.flowbook/`) start here. */
@@ -164,19 +164,14 @@ export function createFlowSession(options: FlowSessionOptions): FlowSession {
     if (command.action === 'info') {
       cell.output.stream('stdout', `store: ${flow.store.uri}\n`);
     } else if (command.action === 'use') {
-      const store = openStore(command.uri, options.notebookDir);
+      const store = await openAnsweringStore(command.uri, options.notebookDir);
       const previous = flow;
       flow = makeFlow(store);
       // The graph moves to the new store; outputs there are found again by fingerprint.
       for (const id of previous.order()) flow.define(previous.definition(id));
       cell.output.stream('stdout', `store: ${store.uri}\n`);
     } else if (command.action === 'ls') {
-      const isUri = command.path !== undefined && isStoreUri(command.path);
-      const store = isUri ? openStore(command.path, options.notebookDir) : flow.store;
-      const prefix = isUri ? '' : (command.path ?? '');
-      const entries = await store.list(prefix);
-      const rows = entries.map((e) => [e.kind === 'folder' ? `${e.name}/` : e.name, e.kind === 'folder' ? '' : String(e.size), e.modified.toISOString()]);
-      cell.output.display(listingBundle(`${store.uri}${prefix ? `/${prefix}` : ''}: ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}`, ['name', 'bytes', 'modified'], rows));
+      cell.output.display(await storeListing(command.path, flow.store, options.notebookDir));
     } else {
       cell.output.stream('stdout', await runStoreTransfer(command, flow.store, options.notebookDir));
     }

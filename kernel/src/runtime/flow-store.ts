@@ -4,9 +4,11 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { StoreCommand } from '@flowbook/magics';
+import type { MimeBundle } from '../core/messages';
 import { FlowbookError } from '../errors';
 import { isStoreUri, openStore } from '../store/open';
 import { temporaryKeyFor, type Store } from '../store/store';
+import { listingBundle } from './flow-display';
 
 export type StoreTransferCommand = Extract<StoreCommand, { action: 'put' | 'get' | 'rm' }>;
 
@@ -92,6 +94,31 @@ async function remove(place: StorePlace, recursive: boolean): Promise<string> {
   }
   await place.store.remove(place.key);
   return `removed ${describe(place)}${entry.kind === 'folder' ? '/' : ''}\n`;
+}
+
+/**
+ * `%store ls [PATH | URI]`: a folder of the current store, or the folder a URI names. A path where
+ * nothing is stored is an error, so that a typo does not read as an empty folder.
+ */
+export async function storeListing(path: string | undefined, current: Store, notebookDir: string): Promise<MimeBundle> {
+  const place = path !== undefined && isStoreUri(path) ? { store: openStore(path, notebookDir), key: '' } : { store: current, key: path ?? '' };
+  if (place.key !== '' && !(await place.store.stat(place.key))) {
+    throw new FlowbookError('StoreKeyMissing', `nothing is stored at ${describe(place)}`, 'list its parent folder with %store ls', { key: place.key, store: place.store.uri });
+  }
+  const entries = await place.store.list(place.key);
+  const rows = entries.map((e) => [e.kind === 'folder' ? `${e.name}/` : e.name, e.kind === 'folder' ? '' : String(e.size), e.modified.toISOString()]);
+  const title = `${place.key === '' ? place.store.uri : describe(place)}: ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}`;
+  return listingBundle(title, ['name', 'bytes', 'modified'], rows);
+}
+
+/**
+ * `%store use URI`: the store, once it answers. An HDFS store that cannot be reached fails here,
+ * naming the URI, rather than in the next cell that writes.
+ */
+export async function openAnsweringStore(uri: string, notebookDir: string): Promise<Store> {
+  const store = openStore(uri, notebookDir);
+  await store.stat('');
+  return store;
 }
 
 /**

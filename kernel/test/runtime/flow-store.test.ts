@@ -123,6 +123,17 @@ describe.each(stores)('%%store put / get / rm on %s', (_name, makeStore) => {
     expect(missing.outcome).toMatchObject({ status: 'error', ename: 'StoreKeyMissing' });
   });
 
+  it('ls of a path where nothing is stored says so instead of listing an empty folder', async () => {
+    const { session, store } = notebook(makeStore);
+    await store.write('raw/a.csv', Buffer.from('a\n'));
+
+    const listed = await runCell(session, '%store ls raw');
+    const typo = await runCell(session, '%store ls rwa');
+
+    expect(text(listed)).toContain(`${store.uri}/raw: 1 entry`);
+    expect(typo.outcome).toMatchObject({ status: 'error', ename: 'StoreKeyMissing', evalue: expect.stringContaining(`${store.uri}/rwa`) });
+  });
+
   it('rm of an empty folder needs no -r; the store root is never a target', async () => {
     const { session, store } = notebook(makeStore);
     await store.write('empty/a.csv', Buffer.from('a\n'));
@@ -149,6 +160,16 @@ describe('%store put / get / rm with full URIs', () => {
     expect(removed.outcome).toEqual({ status: 'ok' });
     expect(await new WebHdfsStore(hdfsUri('/')).exists('shared')).toBe(false);
     expect(await store.list('')).toEqual([]);
+  });
+
+  it('ls of a URI lists that folder of another store', async () => {
+    const { session } = notebook(stores[0]![1]);
+    await new WebHdfsStore(hdfsUri('/shared')).write('raw/cars.csv', Buffer.from('mpg\n'));
+
+    const listed = await runCell(session, `%store ls ${hdfsUri('/shared/raw')}`);
+
+    expect(text(listed)).toContain(`${hdfsUri('/shared/raw')}: 1 entry`);
+    expect(text(listed)).toContain('cars.csv');
   });
 
   it('a store URI naming only the cluster is refused as a target', async () => {
@@ -179,8 +200,11 @@ describe('an HDFS store whose NameNode cannot be reached', () => {
 
     const put = await runCell(session, '%store put cars.csv');
     const listing = await runCell(session, '%store ls');
+    const local = createFlowSession({ notebookDir: dir, store: new LocalStore(join(dir, 'local-store')) });
+    const use = await runCell(local, `%store use ${uri}`);
 
-    for (const { outcome } of [put, listing]) {
+    expect(local.flow.store.uri).toBe(join(dir, 'local-store'));
+    for (const { outcome } of [put, listing, use]) {
       expect(outcome).toMatchObject({ status: 'error', ename: 'HdfsStoreUnreachable' });
       expect(outcome).toMatchObject({ evalue: expect.stringContaining(`cannot reach the HDFS store ${uri}`) });
       expect(outcome).toMatchObject({ evalue: expect.stringContaining('ECONNREFUSED') });
