@@ -39,3 +39,24 @@ export function splitSourceBody(body: string): SourceBody {
   if (index < 0) return { location: '', optionsYaml: body, optionsLine: 0 };
   return { location: lines[index]!.trim(), optionsYaml: lines.slice(index + 1).join('\n'), optionsLine: index + 1 };
 }
+
+export interface TfscriptBody {
+  /** The YAML of the leading `//` comment block, with the `//` (and one space) removed from each line. */
+  settingsYaml: string;
+  /** 0-based body lines the block spans: [start, end). */
+  settingsLines: [number, number];
+}
+
+/**
+ * Finds a `%%tfscript` body's settings: the `//` comment lines at its top (blank lines before them
+ * allowed). The code is the whole body; the comment block is valid TypeScript, so lines stay put.
+ */
+export function splitTfscriptBody(body: string): TfscriptBody {
+  const lines = body.split('\n');
+  let start = 0;
+  while (start < lines.length && lines[start]!.trim() === '') start++;
+  let end = start;
+  while (end < lines.length && lines[end]!.trim().startsWith('//')) end++;
+  const settingsYaml = lines.slice(start, end).map((l) => l.trim().replace(/^\/\/ ?/, '')).join('\n');
+  return { settingsYaml, settingsLines: [start, end] };
+}

@@ -4,8 +4,8 @@
  */
 export * from './cell-command';
 export { parseCell, isMagicCell, MagicSyntaxError } from './parse-cell';
-export { bodyFormat, splitSourceBody } from './body';
-export type { BodyFormat, SourceBody } from './body';
+export { bodyFormat, splitSourceBody, splitTfscriptBody } from './body';
+export type { BodyFormat, SourceBody, TfscriptBody } from './body';
 export { readYamlBody, getYamlField, setYamlField, deleteYamlField, setCellYamlField } from './yaml-body';
 export type { YamlPath, YamlBody } from './yaml-body';
 export type * from './protocol';

@@ -22,8 +22,11 @@ export interface NodeKind<P = unknown> {
   readonly inputs: { readonly min: number; readonly max: number | null };
   /** Names of the tables it produces, e.g. `["out"]` or `["train", "test"]`; empty for a model. */
   readonly outputPorts: readonly string[];
-  /** Reads the cell body into raw parameters (not yet validated); throws FlowbookError on bad syntax. */
-  paramsFromBody(body: string): unknown;
+  /**
+   * Reads the cell body into raw parameters (not yet validated); throws FlowbookError on bad syntax.
+   * `bodyLine` is the cell line the body starts on, for kinds whose errors name cell lines.
+   */
+  paramsFromBody(body: string, bodyLine?: number): unknown;
   /** Checks raw parameters against the schema and the kind's own rules; fills defaults. */
   validate(raw: unknown): Validation<P>;
   /** For kinds that read outside data (sources): a cheap identity of that data, part of the fingerprint. */

@@ -3,6 +3,7 @@ import type { GraphNode, GraphSnapshot, InputRef } from '@flowbook/magics';
 import { FlowbookError } from '../errors';
 import type { Flow, NodeRunRecord, RunOptions } from '../flow/flow';
 import type { NodeKindRegistry } from '../nodes/registry';
+import { TFSCRIPT_GLOBAL_TYPES } from '../train/tfscript/types';
 
 /** A node defined from code: `flow.node({ id: "recent", kind: "sql", from: "cars", body: "SELECT …" })`. */
 export interface CodeNodeSpec {
@@ -27,7 +28,8 @@ export interface FlowApi {
 }
 
 /**
- * The declaration the language service sees for the `flow` global (keep in step with FlowApi).
+ * The declaration the language service sees for the `flow` global (keep in step with FlowApi), and
+ * the `Tfscript` types that %%tfscript cells annotate `ctx` and `batch` with.
  * Tables are described structurally (the Arrow Table members cells use), because `apache-arrow`
  * need not be resolvable from the notebook's folder.
  */
@@ -78,7 +80,7 @@ declare const flow: {
     edges: { from: string; fromPort?: string; to: string; toPort?: string }[];
   };
 };
-`;
+` + TFSCRIPT_GLOBAL_TYPES;
 
 export function createFlowApi(current: () => Flow, kinds: NodeKindRegistry, runOptions: () => RunOptions): FlowApi {
   return {

@@ -1,5 +1,5 @@
 import { bodyFormat, isMagicCell, MagicSyntaxError, NODE_KINDS, parseCell } from '@flowbook/magics';
-import type { ColumnInfo, FlowCommand, JobsCommand, JsonSchema, NodeCommand, NodeKindName, NodeKindSchema, StoreCommand } from '@flowbook/magics';
+import type { ColumnInfo, FlowCommand, JsonSchema, NodeCommand, NodeKindName, NodeKindSchema, StoreCommand } from '@flowbook/magics';
 import type { ExecuteOutcome } from '../core/interpreter';
 import type { MimeBundle } from '../core/messages';
 import type { TablePreview } from '../data/preview';
@@ -9,6 +9,7 @@ import { Flow } from '../flow/flow';
 import type { NodeRunRecord, RunOptions } from '../flow/flow';
 import { dataNodeKinds } from '../nodes/data-kinds';
 import { withModelKinds } from '../nodes/models';
+import { tfscriptKind } from '../nodes/tfscript/kind';
 import type { Evaluate, NodeReporter } from '../nodes/kind';
 import type { NodeKindRegistry } from '../nodes/registry';
 import { openStore } from '../store/open';
@@ -17,6 +18,8 @@ import type { CellMagics, MagicCell } from './cell-magic';
 import { createFlowApi, FLOW_GLOBAL_TYPES } from './flow-api';
 import type { FlowApi } from './flow-api';
 import { dagBundle, nodeResultBundle, statusBundle } from './flow-display';
+import { jobsOutput } from './flow-jobs';
+import { jobRegistry } from '../train/jobs/registry';
 import { openAnsweringStore, runStoreTransfer, storeListing } from './flow-store';
 
 export interface FlowSessionOptions {
@@ -28,8 +31,6 @@ export interface FlowSessionOptions {
   kinds?: NodeKindRegistry;
   /** Runs TypeScript when no cell supplies it (a headless runner). */
   evaluate?: Evaluate;
-  /** Handles `%jobs` cells when a training job runner is present. */
-  jobs?: (command: JobsCommand, cell: MagicCell) => Promise<ExecuteOutcome>;
 }
 
 export interface FlowSession {
@@ -70,7 +71,7 @@ interface ActiveRun {
  * `flow` object of code cells, over one Flow. Re-running a cell redefines its node.
  */
 export function createFlowSession(options: FlowSessionOptions): FlowSession {
-  const kinds = options.kinds ?? withModelKinds(dataNodeKinds());
+  const kinds = options.kinds ?? withTrainingKinds(dataNodeKinds());
   const listeners = new Set<FlowListener>();
   let evaluate = options.evaluate;
   const makeFlow = (store: Store): Flow => {
@@ -108,7 +109,7 @@ export function createFlowSession(options: FlowSessionOptions): FlowSession {
 
   const runNodeCell = async (command: NodeCommand, cell: MagicCell): Promise<ExecuteOutcome> => {
     const kind = kinds.get(command.kind);
-    const spec: Parameters<Flow['define']>[0] = { id: command.id, kind: command.kind, params: kind.paramsFromBody(command.body), inputs: command.inputs };
+    const spec: Parameters<Flow['define']>[0] = { id: command.id, kind: command.kind, params: kind.paramsFromBody(command.body, command.bodyLine), inputs: command.inputs };
     if (command.model !== undefined) spec.model = command.model;
     if (cell.cellId !== undefined) spec.cellId = cell.cellId;
     flow.define(spec);
@@ -191,9 +192,12 @@ export function createFlowSession(options: FlowSessionOptions): FlowSession {
             return await runFlowCommand(command, cell);
           case 'store':
             return await runStoreCommand(command, cell);
-          case 'jobs':
-            if (options.jobs) return await options.jobs(command, cell);
-            throw new FlowbookError('NoJobRunner', 'this kernel has no training job runner, so there are no jobs to show', 'training jobs come with the model node kinds (%%dnn_classifier, %%dnn_regressor, %%lstm_regressor, %%tfscript)');
+          case 'jobs': {
+            const { display, text } = await jobsOutput(command, flow.store, jobRegistry);
+            if (display) cell.output.display(display);
+            if (text) cell.output.stream('stdout', text);
+            return { status: 'ok' };
+          }
         }
       } catch (error) {
         return errorOutcome(error);
@@ -244,6 +248,12 @@ export function createFlowSession(options: FlowSessionOptions): FlowSession {
       return covering.length > 0;
     },
   };
+}
+
+/** The model kinds and %%tfscript, beside the data kinds. */
+function withTrainingKinds(registry: NodeKindRegistry): NodeKindRegistry {
+  withModelKinds(registry).register(tfscriptKind);
+  return registry;
 }
 
 function isKnownKind(kind: string): kind is NodeKindName {

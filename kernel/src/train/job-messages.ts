@@ -4,6 +4,7 @@ import type { ModelMetrics } from './metrics';
 import type { ModelFiles } from './model-io';
 import type { ModelSpec } from './params';
 import type { ModelPreprocessing, PredictionColumn } from './predict';
+import type { TfscriptJobSpec, TfscriptProgress, TfscriptResult } from './tfscript/run';
 import type { TrainedModel } from './train-model';
 
 /** The messages between the kernel and a training worker, over Node's IPC channel ('advanced' serialization). */
@@ -11,6 +12,7 @@ import type { TrainedModel } from './train-model';
 export type ToWorker =
   /** `table` is the input as Arrow IPC bytes. */
   | { type: 'train'; spec: ModelSpec; table: Uint8Array }
+  | { type: 'tfscript'; spec: TfscriptJobSpec; table: Uint8Array }
   | { type: 'stop' };
 
 export interface TrainingResult {
@@ -31,9 +33,11 @@ export interface WorkerError {
   context?: Record<string, unknown>;
 }
 
-export type FromWorker =
+/** `R`: what the job finishes with, a model node's TrainingResult or a tfscript job's TfscriptResult. */
+export type FromWorker<R = TrainingResult | TfscriptResult> =
   | { type: 'started'; pid: number; backend: BackendInfo }
   | { type: 'progress'; event: ProgressEvent }
+  | { type: 'tfscript_progress'; update: TfscriptProgress }
   | { type: 'log'; line: string }
-  | { type: 'finished'; result: TrainingResult }
+  | { type: 'finished'; result: R }
   | { type: 'failed'; error: WorkerError };

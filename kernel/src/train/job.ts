@@ -8,10 +8,12 @@ import type { BackendInfo } from './backend';
 import type { ProgressEvent } from './fit';
 import type { FromWorker, ToWorker, TrainingResult } from './job-messages';
 import type { ModelSpec } from './params';
+import type { TfscriptJobSpec, TfscriptProgress, TfscriptResult } from './tfscript/run';
 
 export type JobEvent =
   | { type: 'started'; jobId: string; pid: number; backend: BackendInfo }
   | { type: 'progress'; jobId: string; event: ProgressEvent }
+  | { type: 'tfscript_progress'; jobId: string; update: TfscriptProgress }
   | { type: 'log'; jobId: string; line: string };
 
 export interface JobOptions {
@@ -20,13 +22,16 @@ export interface JobOptions {
   stopGraceMs?: number;
   /** The compiled worker; default `dist/train/worker.js` of this package. */
   workerPath?: string;
+  /** Heap limit of the worker process (`--max-old-space-size`); default Node's. */
+  memoryMb?: number;
 }
 
 /**
  * IPC-deserialized objects belong to Node's main realm; code running in a `vm` context (notebook
  * cells, jest) fails tfjs's `instanceof Array` checks on them, so the model topology is re-created here.
  */
-function ownRealm(result: TrainingResult): TrainingResult {
+function ownRealm<R extends { files?: TrainingResult['files'] }>(result: R): R {
+  if (!result.files) return result;
   return { ...result, files: { ...result.files, modelJson: JSON.parse(JSON.stringify(result.files.modelJson)) as TrainingResult['files']['modelJson'] } };
 }
 
@@ -42,14 +47,14 @@ export function defaultWorkerPath(): string {
  * resolves with the result or rejects with a FlowbookError (the worker's own, or a crash described);
  * the parent never dies with the worker, and the worker never outlives the job.
  */
-export class TrainingJob {
+export class WorkerJob<R extends { files?: TrainingResult['files'] }> {
   readonly id: string = randomUUID().slice(0, 8);
-  readonly done: Promise<TrainingResult>;
+  readonly done: Promise<R>;
   private readonly child: ChildProcess;
   private stopTimer: NodeJS.Timeout | undefined;
   private stopping = false;
 
-  constructor(spec: ModelSpec, table: arrow.Table, private readonly options: JobOptions = {}) {
+  protected constructor(request: Exclude<ToWorker, { type: 'stop' }>, private readonly options: JobOptions = {}) {
     const workerPath = options.workerPath ?? defaultWorkerPath();
     if (!fs.existsSync(workerPath)) {
       throw new FlowbookError(
@@ -59,7 +64,8 @@ export class TrainingJob {
         { path: workerPath },
       );
     }
-    this.child = fork(workerPath, [], { serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    const execArgv = options.memoryMb !== undefined ? [`--max-old-space-size=${options.memoryMb}`] : [];
+    this.child = fork(workerPath, [], { serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv });
     for (const stream of [this.child.stdout, this.child.stderr]) {
       let pending = '';
       stream?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -68,7 +74,7 @@ export class TrainingJob {
         for (const line of lines) if (line.trim()) this.emit({ type: 'log', jobId: this.id, line });
       });
     }
-    this.done = new Promise<TrainingResult>((resolve, reject) => {
+    this.done = new Promise<R>((resolve, reject) => {
       let settled = false;
       const settle = (outcome: () => void) => {
         if (settled) return;
@@ -77,10 +83,11 @@ export class TrainingJob {
         outcome();
         if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
       };
-      this.child.on('message', (message: FromWorker) => {
+      this.child.on('message', (message: FromWorker<R>) => {
         switch (message.type) {
           case 'started': this.emit({ type: 'started', jobId: this.id, pid: message.pid, backend: message.backend }); break;
           case 'progress': this.emit({ type: 'progress', jobId: this.id, event: message.event }); break;
+          case 'tfscript_progress': this.emit({ type: 'tfscript_progress', jobId: this.id, update: message.update }); break;
           case 'log': this.emit({ type: 'log', jobId: this.id, line: message.line }); break;
           case 'finished': settle(() => resolve(ownRealm(message.result))); break;
           case 'failed': settle(() => reject(new FlowbookError(message.error.kind, message.error.message, message.error.hint, { ...message.error.context, jobId: this.id }))); break;
@@ -91,7 +98,7 @@ export class TrainingJob {
       ))));
       this.child.on('close', (code: number | null, signal: NodeJS.Signals | null) => settle(() => reject(this.crashError(code, signal))));
     });
-    this.send({ type: 'train', spec, table: arrow.tableToIPC(table, 'file') });
+    this.send(request);
   }
 
   /** The worker's process id, while it runs. */
@@ -108,6 +115,11 @@ export class TrainingJob {
     this.stopping = true;
     this.send({ type: 'stop' });
     this.stopTimer = setTimeout(() => this.child.kill('SIGKILL'), this.options.stopGraceMs ?? 10_000);
+  }
+
+  /** Ends the worker at once (the kernel is going away); `done` rejects as a crash. */
+  kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
   }
 
   private crashError(code: number | null, signal: NodeJS.Signals | null): FlowbookError {
@@ -134,5 +146,19 @@ export class TrainingJob {
 
   private emit(event: JobEvent): void {
     this.options.onEvent?.(event);
+  }
+}
+
+/** A model node's training (`%%dnn_regressor` …) as a job. */
+export class TrainingJob extends WorkerJob<TrainingResult> {
+  constructor(spec: ModelSpec, table: arrow.Table, options: JobOptions = {}) {
+    super({ type: 'train', spec, table: arrow.tableToIPC(table, 'file') }, options);
+  }
+}
+
+/** A `%%tfscript` cell's training as a job. */
+export class TfscriptJob extends WorkerJob<TfscriptResult> {
+  constructor(spec: TfscriptJobSpec, table: arrow.Table, options: JobOptions = {}) {
+    super({ type: 'tfscript', spec, table: arrow.tableToIPC(table, 'file') }, options);
   }
 }

@@ -5,12 +5,13 @@ import type { FromWorker, ToWorker } from './job-messages';
 import { modelToFiles } from './model-io';
 import { fitForCluster } from './parallel/chief';
 import { predictTable } from './predict';
+import { runTfscript } from './tfscript/run';
 import { trainModel } from './train-model';
 
 /**
  * The entry point of a training child process (`child_process.fork` of the compiled file): trains one
- * model, streams progress and logs to the kernel, sends the result and exits. It exits too when the
- * kernel goes away, so no worker outlives its kernel.
+ * model (a model node's, or a `%%tfscript` cell's), streams progress and logs to the kernel, sends the
+ * result and exits. It exits too when the kernel goes away, so no worker outlives its kernel.
  */
 let stopRequested = false;
 
@@ -48,6 +49,17 @@ async function train(message: Extract<ToWorker, { type: 'train' }>): Promise<voi
   });
 }
 
+async function tfscript(message: Extract<ToWorker, { type: 'tfscript' }>): Promise<void> {
+  const backend = await selectBackend();
+  await send({ type: 'started', pid: process.pid, backend });
+  const result = await runTfscript(message.spec, arrow.tableFromIPC(message.table), {
+    progress: (update) => void send({ type: 'tfscript_progress', update }),
+    log: (line) => void send({ type: 'log', line }),
+    stopRequested: () => stopRequested,
+  });
+  await send({ type: 'finished', result });
+}
+
 async function fail(e: unknown): Promise<void> {
   const error = isFlowbookError(e)
     ? { kind: e.kind, message: e.message, hint: e.hint, context: { ...e.context } }
@@ -60,7 +72,7 @@ process.on('message', (message: ToWorker) => {
     stopRequested = true;
     return;
   }
-  train(message)
+  (message.type === 'train' ? train(message) : tfscript(message))
     .catch(fail)
     .finally(() => process.exit(0));
 });

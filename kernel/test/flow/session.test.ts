@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataNodeKinds } from '../../src/nodes/data-kinds';
 import { createFlowSession } from '../../src/runtime/flow-session';
@@ -125,9 +125,37 @@ describe('%flow', () => {
     expect(events).toEqual(['graph_changed', 'node_started:sales', 'node_finished:sales']);
   });
 
-  it('%jobs without a job runner says where jobs come from', async () => {
-    const { session: s } = session();
-    expect((await runCell(s, '%jobs')).outcome).toMatchObject({ status: 'error', ename: 'NoJobRunner' });
+});
+
+describe('%jobs', () => {
+  /** A job record as a finished (or cut-off) job leaves it in the store. */
+  function recordJob(dir: string, status: Record<string, unknown>, log?: string): void {
+    const folder = join(dir, '.flowbook', 'jobs', String(status.jobId));
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'status.json'), JSON.stringify(status));
+    if (log !== undefined) writeFileSync(join(folder, 'log.txt'), log);
+  }
+
+  it('lists the store\'s jobs with node, state, start and duration; one left running by a gone kernel reads lost', async () => {
+    const { dir, session: s } = session();
+    expect(text(await runCell(s, '%jobs'))).toMatch(/jobs: 0 jobs/);
+    recordJob(dir, { jobId: 'b2', node: 'custom', kind: 'tfscript', state: 'running', startedAt: '2026-12-03T10:05:00.000Z', pid: 999999 });
+    recordJob(dir, { jobId: 'a1', node: 'mpg', kind: 'dnn_regressor', state: 'completed', startedAt: '2026-12-03T10:00:00.000Z', durationMs: 83_400 });
+    const listing = text(await runCell(s, '%jobs'));
+    expect(listing).toMatch(/jobs: 2 jobs/);
+    const lines = listing.split('\n');
+    const header = lines.findIndex((l) => /^job\s+node\s+state\s+started\s+duration/.test(l));
+    expect(lines[header + 1]).toMatch(/^a1\s+mpg\s+completed\s+2026-12-03T10:00:00.000Z\s+1 min 23 s$/);
+    expect(lines[header + 2]).toMatch(/^b2\s+custom\s+lost\s+2026-12-03T10:05:00.000Z/);
+  });
+
+  it('shows a job\'s record and its log, and says plainly when a job is unknown or not running', async () => {
+    const { dir, session: s } = session();
+    recordJob(dir, { jobId: 'a1', node: 'mpg', state: 'failed', startedAt: '2026-12-03T10:00:00.000Z', error: 'loss became NaN' }, 'backend: wasm\nepoch 1\n');
+    expect((await runCell(s, '%jobs logs a1')).stdout).toBe('backend: wasm\nepoch 1\n');
+    expect(JSON.parse((await runCell(s, '%jobs show a1')).stdout)).toMatchObject({ jobId: 'a1', state: 'failed', error: 'loss became NaN' });
+    expect((await runCell(s, '%jobs logs nope')).outcome).toMatchObject({ status: 'error', ename: 'UnknownJob', evalue: expect.stringContaining('the store has no job `nope`') });
+    expect((await runCell(s, '%jobs stop a1')).outcome).toMatchObject({ status: 'error', ename: 'JobNotRunning', evalue: expect.stringContaining('job `a1` is not running in this kernel') });
   });
 });
 

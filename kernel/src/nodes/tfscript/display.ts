@@ -1,0 +1,60 @@
+import type { JobState, TrainingDisplay } from '@flowbook/magics';
+import type { TfscriptProgress } from '../../train/tfscript/run';
+import { TRAINING_MIME } from '../models/training-display';
+
+/**
+ * The live display of a tfscript job: the same `TrainingDisplay` payload as the model nodes (so the
+ * extension draws the same charts), with processStep's own metric names per epoch.
+ */
+export class TfscriptDisplay {
+  private readonly display: TrainingDisplay;
+
+  constructor(jobId: string, nodeId: string, epochs: number, logPath: string, tensorboardDir: string) {
+    this.display = {
+      jobId, nodeId, backend: '…', status: 'running',
+      epochs: { done: 0, total: epochs }, batches: { done: 0, total: 0 },
+      history: [], elapsedMs: 0, etaMs: null, best: null, logPath, tensorboardDir, error: null,
+    };
+  }
+
+  started(backend: string): void {
+    this.display.backend = backend;
+  }
+
+  apply(update: TfscriptProgress): void {
+    const d = this.display;
+    d.backend = update.backend;
+    d.epochs.total = update.epochs;
+    d.batches = { done: update.batch, total: update.batches };
+    d.elapsedMs = update.elapsedMs;
+    d.etaMs = update.etaMs;
+    if (!update.epochEnd) return;
+    const { train, val } = update.epochEnd;
+    d.history.push({ epoch: update.epoch, train, ...(val ? { val } : {}) });
+    d.epochs.done = update.epoch;
+    const metric = val?.loss !== undefined ? 'val_loss' : train.loss !== undefined ? 'loss' : undefined;
+    const value = metric === 'val_loss' ? val!.loss : metric === 'loss' ? train.loss : undefined;
+    if (metric && value !== undefined && (!d.best || value < d.best.value)) d.best = { epoch: update.epoch, metric, value };
+  }
+
+  finish(status: Exclude<JobState, 'running'>, error?: string): void {
+    this.display.status = status;
+    this.display.etaMs = null;
+    if (error) this.display.error = error;
+  }
+
+  bundle(): Record<string, unknown> {
+    return { [TRAINING_MIME]: structuredClone(this.display), 'text/plain': this.text() };
+  }
+
+  private text(): string {
+    const d = this.display;
+    const parts = [`${d.nodeId}: ${d.status}`, `job ${d.jobId}`, d.backend, `epoch ${d.epochs.done}/${d.epochs.total}`];
+    const last = d.history.at(-1);
+    for (const [name, value] of Object.entries(last?.train ?? {})) parts.push(`${name} ${value.toPrecision(4)}`);
+    for (const [name, value] of Object.entries(last?.val ?? {})) parts.push(`val_${name} ${value.toPrecision(4)}`);
+    parts.push(`${(d.elapsedMs / 1000).toFixed(1)} s`);
+    if (d.error) parts.push(d.error);
+    return parts.join(' · ');
+  }
+}
