@@ -162,6 +162,18 @@ describe('%store put / get / rm with full URIs', () => {
     expect(await store.list('')).toEqual([]);
   });
 
+  it('%store use moves a local notebook onto HDFS: the next node output is stored there', async () => {
+    const { session, store } = notebook(stores[0]![1]);
+
+    const use = await runCell(session, `%store use ${hdfsUri('/team')}`);
+    const node = await runCell(session, '%%node rows\n[{ x: 1 }, { x: 2 }]');
+
+    expect(use.stdout).toBe(`store: ${hdfsUri('/team')}\n`);
+    expect(node.outcome).toEqual({ status: 'ok' });
+    expect((await new WebHdfsStore(hdfsUri('/team')).list('nodes')).map((e) => e.name)).toEqual(['rows']);
+    expect(await store.list('')).toEqual([]);
+  });
+
   it('ls of a URI lists that folder of another store', async () => {
     const { session } = notebook(stores[0]![1]);
     await new WebHdfsStore(hdfsUri('/shared')).write('raw/cars.csv', Buffer.from('mpg\n'));
