@@ -172,6 +172,13 @@ describe('CSV types over the whole column (C4)', () => {
     expect(table.getChild('d')!.toJSON()).toEqual(['2024-02-28', '2023-02-29']);
   });
 
+  it("a given type that a value does not fit is DuckDB's error naming the line, quoting it only in part", async () => {
+    const long = 'y'.repeat(5000);
+    const error = await readSource(file('typed.csv', `a,b\n1,2\n2,${long}\n`), { types: { b: 'int' } }, ctx()).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'CsvReadError', message: expect.stringMatching(/typed\.csv: .*Line: 3/), hint: expect.stringContaining('types:') });
+    expect((error as Error).message.length).toBeLessThan(1000);
+  });
+
   it('missing-value tokens and column types can be configured', async () => {
     const { table } = await readSource(file('tokens.csv', 'a,b,c\n?,NA,7\n1,x,8\n'), { missing: ['?'], types: { c: 'string' } }, ctx());
     expect(rowsOf(table)).toEqual([{ a: null, b: 'NA', c: '7' }, { a: 1, b: 'x', c: '8' }]);
@@ -252,6 +259,24 @@ describe('surprises past the first megabyte', () => {
       { id: 7, code: 8, city: 'Rome' },
       { id: 9, code: 10, city: 'Oslo' },
     ]);
+  });
+
+  it('a field longer than a megabyte, a BOM, and characters cut by the piece boundaries arrive whole', async () => {
+    const long = '长'.repeat(800_000);
+    const lines = ['\ufeffid,text', `1,"${long}"`];
+    for (let i = 2; i < 60_000; i++) lines.push(`${i},北京 ${i}`);
+    const { table } = await readSource(file('long.csv', lines.join('\n') + '\n'), {}, ctx());
+    expect(table.numRows).toBe(59_999);
+    expect(table.schema.fields.map((f) => f.name)).toEqual(['id', 'text']);
+    expect(table.getChild('text')!.get(0)).toBe(long);
+    expect(table.getChild('text')!.toArray().slice(1).every((value: string, i: number) => value === `北京 ${i + 2}`)).toBe(true);
+  });
+
+  it('C1: `encoding: utf-8` with a bad byte past the first megabyte names that line', async () => {
+    await expect(readSource(file('late-bad.csv', bigCsv(Buffer.from([0x31, 0x2c, 0x32, 0x2c, 0xff, 0x0a]))), { encoding: 'utf-8' }, ctx())).rejects.toMatchObject({
+      kind: 'CsvEncodingError',
+      message: expect.stringContaining(`line ${ROWS + 1}`),
+    });
   });
 
   it('a quote left open past the first megabyte is an error naming its line', async () => {

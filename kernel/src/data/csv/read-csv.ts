@@ -7,7 +7,7 @@ import { DuckDBConnection } from '@duckdb/node-api';
 import { FlowbookError } from '../../errors';
 import { queryArrow, quoteLiteral, withDuckDB } from '../duckdb';
 import { detectDialect } from './dialect';
-import { decodeText } from './encoding';
+import { DecodedText, decodeText } from './encoding';
 import { uniqueColumnNames } from './header';
 import { ColumnScan, CsvDialect, CsvScan, CsvScanner, scanCsv } from './scan';
 import { ColumnType, columnTypeOf, ZONED } from './value-kinds';
@@ -22,6 +22,8 @@ export interface CsvReadOptions {
   missing?: readonly string[];
   types?: Readonly<Record<string, ColumnType>>;
 }
+
+const DUCKDB_MAX_LINE_SIZE = 2_000_000;
 
 const DUCKDB_TYPES: Record<ColumnType, string> = {
   bool: 'BOOLEAN',
@@ -66,14 +68,11 @@ type CsvWork<T> = (connection: DuckDBConnection, readExpression: string) => Prom
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
-/** The head of the first file scanned to guess the plan; the rest of the file is judged while DuckDB reads it. */
-const GUESS_BYTES = 1 << 20;
-
 /**
  * Plans the read over every byte of every file, then lets DuckDB read them with that plan. DuckDB
- * does not wait for the whole-file scan: a plan guessed from the head of the first file starts at
- * once, and its result is kept only when the full scan arrives at the very same plan (types, header,
- * dialect, files); otherwise it is stopped and the read done again with the full plan. Either way the
+ * does not wait for the whole-file scan: it starts at once on the plan the first piece of the first
+ * file suggests, and that read is kept only when the full scan arrives at the very same plan (types,
+ * header, dialect, files); otherwise it is stopped and done again with the full plan. Either way the
  * result is what the full plan reads.
  */
 async function withPreparedCsv<T>(files: readonly string[], options: CsvReadOptions, work: CsvWork<T>): Promise<{ value: T; warnings: string[] }> {
@@ -82,20 +81,23 @@ async function withPreparedCsv<T>(files: readonly string[], options: CsvReadOpti
   try {
     return await withDuckDB(async (connection) => {
       await connection.run("SET TimeZone = 'UTC'");
-      const guess = await guessPlan(files, options);
-      const early = guess ? settle(work(connection, guess.readExpression)) : undefined;
+      const head: { guess?: CsvPlan; early?: Promise<Settled<{ rows: number; value: T }>> } = {};
+      const startOnGuess = (guess: CsvPlan) => {
+        head.guess = guess;
+        head.early = settle(work(connection, guess.readExpression));
+      };
       let plan: CsvPlan;
       try {
-        plan = await planCsv(files, options, scratchDir);
+        plan = await planCsv(files, options, scratchDir, startOnGuess);
       } catch (error) {
-        if (early) await stop(connection, early);
+        if (head.early) await stop(connection, head.early);
         throw error;
       }
       let outcome: Settled<{ rows: number; value: T }>;
-      if (early && guess?.readExpression === plan.readExpression) {
-        outcome = await early;
+      if (head.early && head.guess?.readExpression === plan.readExpression) {
+        outcome = await head.early;
       } else {
-        if (early) await stop(connection, early);
+        if (head.early) await stop(connection, head.early);
         outcome = await settle(work(connection, plan.readExpression));
       }
       if (!outcome.ok) throw asCsvReadError(outcome.error, plan.label);
@@ -123,7 +125,12 @@ async function stop(connection: DuckDBConnection, running: Promise<unknown>): Pr
 function asCsvReadError(error: unknown, label: string): FlowbookError {
   if (error instanceof FlowbookError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new FlowbookError('CsvReadError', `${label}: ${message.split('\n').slice(0, 3).join(' ')}`, 'check the file near that line, or set `types:` for the column', { duckdb: message });
+  // DuckDB quotes the offending line whole; a few hundred characters of it are enough to find it.
+  const firstLines = message
+    .split('\n')
+    .slice(0, 3)
+    .map((line) => (line.length > 300 ? `${line.slice(0, 300)}…` : line));
+  return new FlowbookError('CsvReadError', `${label}: ${firstLines.join(' ')}`, 'check the file near that line, or set `types:` for the column', { duckdb: message });
 }
 
 function checkRowCount(plan: CsvPlan, rows: number): void {
@@ -141,74 +148,56 @@ interface CsvFacts {
   firstRecordKinds: number[][];
   rows: number;
   shortRecords: boolean;
+  longestRecord: number;
   quotedNewlines: boolean;
   readPaths: string[];
   warnings: string[];
 }
 
+/** One file scanned; `decoded` when it had to be read whole (not UTF-8, or UTF-8 that is not valid). */
+interface FileScan {
+  scan: CsvScan;
+  decoded?: DecodedText;
+}
+
 /**
- * The plan the first file's head suggests when it is plain UTF-8 (what DuckDB reads as it is), or
- * undefined. Only a guess: the full scan decides, and the guess counts only when it matches.
+ * Bytes read and scanned at a time from a UTF-8 file: memory stays flat whatever the file's size,
+ * and the first piece of the first file is what DuckDB's early start is planned on.
  */
-async function guessPlan(files: readonly string[], options: CsvReadOptions): Promise<CsvPlan | undefined> {
-  const wanted = options.encoding?.toLowerCase().replace(/_/g, '-');
-  if (wanted && wanted !== 'auto' && wanted !== 'utf-8' && wanted !== 'utf8') return undefined;
-  const head = await readHead(files[0], GUESS_BYTES);
-  const body = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? head.subarray(3) : head;
-  const wholeFile = head.length < GUESS_BYTES;
-  // A multi-byte character may be cut at the end of the head; the scan stops before that record anyway.
-  if (!isUtf8(wholeFile ? body : body.subarray(0, body.lastIndexOf(0x0a) + 1))) return undefined;
-  const dialect = detectDialect(body, 0, { delimiter: options.delimiter, quote: options.quote, tabByDefault: /\.tsv$/i.test(files[0]) });
-  const scanner = new CsvScanner(dialect, missingBytesOf(options));
-  scanner.feed(body, wholeFile);
-  const scan = scanner.result();
-  if (scan.firstRecord.length === 0 || scan.longRecord || scan.unterminatedQuoteLine !== undefined) return undefined;
-  const facts: CsvFacts = {
-    dialect,
-    first: scan,
-    columns: scan.columns.map((c) => ({ ...c })),
-    firstRecordKinds: [scan.firstRecordKinds],
-    rows: scan.records,
-    shortRecords: scan.shortRecords > 0,
-    quotedNewlines: scan.quotedNewlines,
-    readPaths: [...files],
-    warnings: [],
-  };
-  return planFrom(facts, options, files);
-}
+const PIECE_BYTES = 1 << 20;
 
-async function readHead(file: string, bytes: number): Promise<Buffer> {
-  const handle = await open(file, 'r');
-  try {
-    const buffer = Buffer.allocUnsafe(bytes);
-    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
-
-function missingBytesOf(options: CsvReadOptions): Uint8Array[] {
-  return (options.missing ?? DEFAULT_MISSING_TOKENS).map((token) => Buffer.from(token, 'utf8'));
-}
-
-async function planCsv(files: readonly string[], options: CsvReadOptions, scratchDir: () => Promise<string>): Promise<CsvPlan> {
-  const missingBytes = missingBytesOf(options);
+async function planCsv(files: readonly string[], options: CsvReadOptions, scratchDir: () => Promise<string>, onGuess: (guess: CsvPlan) => void): Promise<CsvPlan> {
+  const missingBytes = (options.missing ?? DEFAULT_MISSING_TOKENS).map((token) => Buffer.from(token, 'utf8'));
   const warnings: string[] = [];
   const readPaths: string[] = [];
   let dialect: CsvDialect | undefined;
+  const dialectFor = (head: Uint8Array): CsvDialect => (dialect ??= detectDialect(head, 0, { delimiter: options.delimiter, quote: options.quote, tabByDefault: /\.tsv$/i.test(files[0]) }));
+  const guessFrom = (scan: CsvScan, dialect: CsvDialect) => {
+    if (scan.firstRecord.length === 0 || scan.longRecord || scan.unterminatedQuoteLine !== undefined) return;
+    const facts: CsvFacts = {
+      dialect,
+      first: scan,
+      columns: scan.columns.map((c) => ({ ...c })),
+      firstRecordKinds: [scan.firstRecordKinds],
+      rows: scan.records,
+      shortRecords: scan.shortRecords > 0,
+      longestRecord: scan.longestRecord,
+      quotedNewlines: scan.quotedNewlines,
+      readPaths: [...files],
+      warnings: [],
+    };
+    onGuess(planFrom(facts, options, files));
+  };
   let first: CsvScan | undefined;
   const firstRecordKinds: number[][] = [];
   let columns: ColumnScan[] = [];
   let rows = 0;
   let shortRecords = false;
+  let longestRecord = 0;
   let quotedNewlines = false;
   for (const file of files) {
-    const decoded = decodeText(await readFile(file), options.encoding, file);
-    if (decoded.transcoded && decoded.encoding !== 'utf-8' && !options.encoding) warnings.push(`${file} is not UTF-8; read it as ${decoded.encoding.toUpperCase()}`);
-    const text = decoded.utf8;
-    dialect ??= detectDialect(text, 0, { delimiter: options.delimiter, quote: options.quote, tabByDefault: /\.tsv$/i.test(file) });
-    const scan = scanCsv(text, 0, dialect, missingBytes);
+    const { scan, decoded } = await scanFile(file, options, missingBytes, dialectFor, first ? undefined : guessFrom);
+    if (decoded?.transcoded && decoded.encoding !== 'utf-8' && !options.encoding) warnings.push(`${file} is not UTF-8; read it as ${decoded.encoding.toUpperCase()}`);
     if (scan.unterminatedQuoteLine !== undefined) {
       throw new FlowbookError('CsvQuoteError', `${file}: the quoted field starting on line ${scan.unterminatedQuoteLine} never closes`, 'close the quote, or set `quote:` if that character is not a quote here', { file, line: scan.unterminatedQuoteLine });
     }
@@ -232,19 +221,73 @@ async function planCsv(files: readonly string[], options: CsvReadOptions, scratc
     rows += scan.records;
     firstRecordKinds.push(scan.firstRecordKinds);
     shortRecords ||= scan.shortRecords > 0;
+    longestRecord = Math.max(longestRecord, scan.longestRecord);
     quotedNewlines ||= scan.quotedNewlines;
     const kindsOfEnds = [scan.newlines.crlf, scan.newlines.lf, scan.newlines.cr].filter((n) => n > 0).length;
-    if (decoded.transcoded || kindsOfEnds > 1 || scan.newlines.cr > 0) {
+    const mixedEnds = kindsOfEnds > 1 || scan.newlines.cr > 0;
+    if (decoded?.transcoded || mixedEnds) {
       // DuckDB reads only UTF-8 and one kind of line ending per file: hand it a clean copy.
+      const text = decoded?.utf8 ?? decodeText(await readFile(file), 'utf-8', file).utf8;
       const copy = join(await scratchDir(), `part-${readPaths.length}.csv`);
-      await writeFile(copy, kindsOfEnds > 1 || scan.newlines.cr > 0 ? normalizeRecordEnds(text, dialect.quote) : text);
+      await writeFile(copy, mixedEnds ? normalizeRecordEnds(text, dialectFor(text).quote) : text);
       readPaths.push(copy);
     } else {
       readPaths.push(file);
     }
   }
   if (!first || !dialect) throw new FlowbookError('EmptySource', 'no CSV files to read', 'point the source at a CSV file or a folder of them');
-  return planFrom({ dialect, first, columns, firstRecordKinds, rows, shortRecords, quotedNewlines, readPaths, warnings }, options, files);
+  return planFrom({ dialect, first, columns, firstRecordKinds, rows, shortRecords, longestRecord, quotedNewlines, readPaths, warnings }, options, files);
+}
+
+/**
+ * Scans one file. UTF-8 (with or without BOM, as given or detected) is read and scanned piece by
+ * piece; `onFirstPiece` sees the scan after the first piece. Any other encoding, and bytes that are
+ * not UTF-8 after all, are read whole and decoded (GB18030 detection, errors naming the line).
+ */
+async function scanFile(file: string, options: CsvReadOptions, missingBytes: readonly Uint8Array[], dialectFor: (head: Uint8Array) => CsvDialect, onFirstPiece?: (scan: CsvScan, dialect: CsvDialect) => void): Promise<FileScan> {
+  const wanted = options.encoding?.toLowerCase().replace(/_/g, '-');
+  if (!wanted || wanted === 'auto' || wanted === 'utf-8' || wanted === 'utf8') {
+    const scan = await scanUtf8InPieces(file, missingBytes, dialectFor, onFirstPiece);
+    if (scan) return { scan };
+  }
+  const decoded = decodeText(await readFile(file), options.encoding, file);
+  return { scan: scanCsv(decoded.utf8, 0, dialectFor(decoded.utf8), missingBytes), decoded };
+}
+
+/** The scan of a UTF-8 file read in pieces, or undefined as soon as a piece is not UTF-8 (or a UTF-16 BOM shows). */
+async function scanUtf8InPieces(file: string, missingBytes: readonly Uint8Array[], dialectFor: (head: Uint8Array) => CsvDialect, onFirstPiece?: (scan: CsvScan, dialect: CsvDialect) => void): Promise<CsvScan | undefined> {
+  const handle = await open(file, 'r');
+  try {
+    let buffer = Buffer.allocUnsafe(PIECE_BYTES);
+    let dialect: CsvDialect | undefined;
+    let scanner: CsvScanner | undefined;
+    let start = 0;
+    let filled = 0;
+    for (let piece = 0; ; piece++) {
+      // A record longer than the buffer: grow it so the record fits whole.
+      if (filled === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(buffer.length)]);
+      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, null);
+      filled += bytesRead;
+      const final = bytesRead === 0;
+      if (piece === 0) {
+        if (filled >= 2 && ((buffer[0] === 0xff && buffer[1] === 0xfe) || (buffer[0] === 0xfe && buffer[1] === 0xff))) return undefined;
+        if (filled >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) start = 3;
+      }
+      const text = buffer.subarray(start, filled);
+      dialect ??= dialectFor(text);
+      scanner ??= new CsvScanner(dialect, missingBytes);
+      const consumed = scanner.feed(text, final);
+      // What was consumed ends a record (a line break is ASCII), so it never cuts a character in two.
+      if (!isUtf8(text.subarray(0, consumed))) return undefined;
+      if (piece === 0 && onFirstPiece) onFirstPiece(scanner.result(), dialect);
+      if (final) return scanner.result();
+      buffer.copy(buffer, 0, start + consumed, filled);
+      filled -= start + consumed;
+      start = 0;
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 /** The read DuckDB is to do, from what the scan found: header or not, names, one type per column. */
@@ -299,6 +342,8 @@ function planFrom(facts: CsvFacts, options: CsvReadOptions, files: readonly stri
     // DuckDB's parallel scanner cannot pad short rows when quoted fields span lines.
     `parallel=${!(facts.shortRecords && facts.quotedNewlines)}`,
   ];
+  // DuckDB refuses a record longer than its max_line_size (2,000,000 bytes unless raised); CRLF may count too.
+  if (facts.longestRecord + 2 > DUCKDB_MAX_LINE_SIZE) settings.push(`max_line_size=${facts.longestRecord + 2}`);
   const readExpression = `read_csv([${facts.readPaths.map(quoteLiteral).join(', ')}], ${settings.join(', ')})`;
   return { readExpression, expectedRows: rows, warnings, label };
 }

@@ -30,6 +30,8 @@ export interface CsvScan {
   records: number;
   /** Records with fewer fields than the first (padded with nulls). */
   shortRecords: number;
+  /** Bytes of the longest record, line ending excluded (DuckDB refuses records over its `max_line_size`). */
+  longestRecord: number;
   /** The first record with more fields than the first record, if any. */
   longRecord?: { line: number; fields: number };
   /** Record ends outside quotes, by kind; more than one kind means mixed line endings. */
@@ -72,6 +74,7 @@ export class CsvScanner {
   private zoned = new Uint8Array(0);
   private records = 0;
   private shortRecords = 0;
+  private longestRecord = 0;
   private longRecord: CsvScan['longRecord'];
   private crlf = 0;
   private lf = 0;
@@ -179,6 +182,7 @@ export class CsvScanner {
         continue;
       }
       if (!blankLine) {
+        if (i - recordStart > this.longestRecord) this.longestRecord = i - recordStart;
         if (inFirstRecord) {
           inFirstRecord = this.inFirstRecord = false;
           width = this.width = this.firstRecord.length;
@@ -230,6 +234,7 @@ export class CsvScanner {
       columns,
       records: this.records,
       shortRecords: this.shortRecords,
+      longestRecord: this.longestRecord,
       longRecord: this.longRecord,
       newlines: { crlf: this.crlf, lf: this.lf, cr: this.cr },
       quotedNewlines: this.quotedNewlines,
