@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -74,6 +74,7 @@ async function get(source: StorePlace, local: string | undefined, notebookDir: s
   if (local?.endsWith('/') || (await stat(target).catch(() => undefined))?.isDirectory()) target = join(target, entry.name);
   // Downloaded beside the target and renamed over it, so a broken download never leaves a part file under its name.
   const partial = join(dirname(target), `.${basename(target)}.flowbook-part-${process.pid}`);
+  await mkdir(dirname(target), { recursive: true });
   try {
     await pipeline(Readable.from(source.store.readStream(source.key)), createWriteStream(partial));
     await rename(partial, target);

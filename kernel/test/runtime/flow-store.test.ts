@@ -58,6 +58,19 @@ describe.each(stores)('%%store put / get / rm on %s', (_name, makeStore) => {
     expect((await store.list('raw')).map((e) => e.name)).toEqual(['cars.csv']);
   });
 
+  it('get into a local folder keeps the name, and creates the folders of a new local path', async () => {
+    const { dir, session, store } = notebook(makeStore);
+    mkdirSync(join(dir, 'data'));
+    await store.write('raw/cars.csv', Buffer.from('a\n1\n'));
+
+    await runCell(session, '%store get raw/cars.csv data');
+    const nested = await runCell(session, '%store get raw/cars.csv copies/2024/cars.csv');
+
+    expect(readFileSync(join(dir, 'data', 'cars.csv'), 'utf8')).toBe('a\n1\n');
+    expect(nested.outcome).toEqual({ status: 'ok' });
+    expect(readFileSync(join(dir, 'copies', '2024', 'cars.csv'), 'utf8')).toBe('a\n1\n');
+  });
+
   it('put of a local folder copies every file in it, sub-folders included', async () => {
     const { dir, session, store } = notebook(makeStore);
     mkdirSync(join(dir, 'parts', 'dt=2024-01-01'), { recursive: true });
