@@ -1,6 +1,9 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Table } from 'apache-arrow';
 import type { KeyMetric } from '@flowbook/magics';
 import { stringifyJson } from '../data/convert';
@@ -93,7 +96,8 @@ export class NodeCache {
     if (local !== undefined) return readParquet(local);
     return withScratchFolder(async (folder) => {
       const file = join(folder, 'table.parquet');
-      await writeFile(file, await this.store.read(key));
+      // Streamed: a large output on a remote store never sits whole in memory.
+      await pipeline(Readable.from(this.store.readStream(key)), createWriteStream(file));
       return readParquet(file);
     });
   }
@@ -123,7 +127,7 @@ export class NodeCache {
       try {
         const { ports, facts } = await produce(files);
         if (localFolder === undefined) {
-          for (const port of portNames) await this.store.write(`${temporary}/${port}.parquet`, await readFile(files[port]!));
+          for (const port of portNames) await this.store.write(`${temporary}/${port}.parquet`, createReadStream(files[port]!));
         }
         const manifest: Manifest = { format: 1, ...facts, ports: {}, previews: {} };
         for (const [port, { rows, head }] of Object.entries(ports)) {

@@ -24,6 +24,7 @@ function remoteLike(store: Store): Store {
     readStream: (key) => store.readStream(key),
     write: (key, data) => store.write(key, data),
     exists: (key) => store.exists(key),
+    stat: (key) => store.stat(key),
     list: (prefix) => store.list(prefix),
     remove: (key) => store.remove(key),
     publish: (from, to) => store.publish(from, to),
@@ -46,6 +47,22 @@ describe('the node cache', () => {
       expect(loaded.getChild('n')!.toJSON()).toEqual([1, null, 3]);
       expect((await store.list('nodes/t')).map((e) => e.name)).toEqual(['f1']);
     }
+  });
+
+  it('on a store without local paths, Parquet files go up and come down as streams, never whole in memory', async () => {
+    const remote = remoteLike(new LocalStore(temporaryFolder()));
+    const parquet = (key: string) => key.endsWith('.parquet');
+    const streamingOnly: Store = {
+      ...remote,
+      read: (key) => (parquet(key) ? Promise.reject(new Error(`read whole: ${key}`)) : remote.read(key)),
+      write: (key, data) => (parquet(key) && data instanceof Uint8Array ? Promise.reject(new Error(`written whole: ${key}`)) : remote.write(key, data)),
+    };
+    const cache = new NodeCache(streamingOnly);
+
+    await cache.save({ out: table }, facts('t', 'f3'));
+    const loaded = await cache.load((await cache.lookup('t', 'f3'))!, 'out');
+
+    expect(loaded.getChild('n')!.toJSON()).toEqual([1, null, 3]);
   });
 
   it('leaves nothing behind when writing fails', async () => {
