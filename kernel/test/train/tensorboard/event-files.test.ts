@@ -164,6 +164,7 @@ function bind(store: LocalStore): Store {
     readStream: (k) => store.readStream(k),
     write: (k, d) => store.write(k, d),
     exists: (k) => store.exists(k),
+    stat: (k) => store.stat(k),
     list: (p) => store.list(p),
     remove: (k) => store.remove(k),
     publish: (t, k) => store.publish(t, k),
