@@ -87,3 +87,18 @@ export async function readText(res: IncomingMessage, limit = Infinity): Promise<
   }
   return Buffer.concat(chunks).toString('utf8');
 }
+
+/**
+ * When no NameNode could be reached at all, the client's error names addresses; this restates it for
+ * the location the user wrote (`subject`) and where that location is set, which is what they edit.
+ * Any other error is returned as it is.
+ */
+export function unreachableLocation(e: unknown, kind: string, subject: string, whereSet: string, location: string): unknown {
+  if (!(e instanceof FlowbookError) || e.kind !== 'HdfsNoActiveNameNode' || e.context.unreachable !== true) return e;
+  return new FlowbookError(
+    kind,
+    `cannot reach ${subject}: ${(e.context.reasons as string[]).join('; ')}`,
+    `check the NameNode host and its WebHDFS HTTP port (9870 on Hadoop 3, 50070 on Hadoop 2) in ${whereSet}; for HA list every NameNode: hdfs://nn1:9870,nn2:9870/path`,
+    { ...e.context, location },
+  );
+}

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { FlowbookError } from '../../errors';
 import { WebHdfsClient, type HdfsFileStatus } from './client';
-import { WebHdfsRemoteError } from './errors';
+import { unreachableLocation, WebHdfsRemoteError } from './errors';
 import { optionsFromEnv } from './options';
 import { parseHdfsUri, type HdfsStoreOptions } from './store';
 
@@ -29,7 +29,7 @@ export async function listHdfsSource(uri: string, options: HdfsStoreOptions = {}
     if (e instanceof WebHdfsRemoteError && e.exception === 'FileNotFoundException') {
       throw new FlowbookError('SourceNotFound', `no file or folder at ${uri}`, 'check the path with %store ls (HDFS paths are case-sensitive)', { location: uri });
     }
-    throw e;
+    throw unreachableLocation(e, 'HdfsSourceUnreachable', `the HDFS NameNode of the source ${uri}`, 'the %%source location', uri);
   }
   if (status.type !== 'DIRECTORY') {
     return { folder: false, files: [{ path, name: path.split('/').at(-1) ?? '', size: status.length, modificationTime: status.modificationTime }] };

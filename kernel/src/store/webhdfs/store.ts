@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { FlowbookError } from '../../errors';
-import type { Store, StoreEntry } from '../store';
-import { STORE_SETTING } from '../store';
+import { STORE_SETTING, type Store, type StoreEntry } from '../store';
 import { WebHdfsClient, type HdfsFileStatus } from './client';
-import { WebHdfsRemoteError } from './errors';
+import { unreachableLocation, WebHdfsRemoteError } from './errors';
 import { optionsFromEnv, type WebHdfsOptions } from './options';
 import { joinHdfsPath, normalizeHdfsPath } from './paths';
 
@@ -170,18 +169,9 @@ export class WebHdfsStore implements Store {
     }
   }
 
-  /**
-   * The client names the NameNode addresses; a user also needs the store URI and where it was set,
-   * because a store is usually chosen once (FLOWBOOK_STORE) and used by every cell after.
-   */
+  /** A store is usually chosen once (FLOWBOOK_STORE) and used by every cell after: name it and its setting. */
   private unreachableStore(e: unknown): unknown {
-    if (!(e instanceof FlowbookError) || e.kind !== 'HdfsNoActiveNameNode' || e.context.unreachable !== true) return e;
-    return new FlowbookError(
-      'HdfsStoreUnreachable',
-      `cannot reach the HDFS store ${this.uri}: ${(e.context.reasons as string[]).join('; ')}`,
-      `check the NameNode host and its WebHDFS HTTP port (9870 on Hadoop 3, 50070 on Hadoop 2) in the store URI, set by ${STORE_SETTING} or \`%store use URI\`; for HA list every NameNode: hdfs://nn1:9870,nn2:9870/path`,
-      { ...e.context, store: this.uri },
-    );
+    return unreachableLocation(e, 'HdfsStoreUnreachable', `the HDFS store ${this.uri}`, `the store URI, set by ${STORE_SETTING} or \`%store use URI\``, this.uri);
   }
 
   /** Cleanup after a failed write must not hide the write's own error, so its failure is ignored. */

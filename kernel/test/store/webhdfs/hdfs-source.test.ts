@@ -1,6 +1,7 @@
 import * as iconv from 'iconv-lite';
 import { readSource, sourceIdentity } from '../../../src/data/read-source';
 import { WebHdfsClient } from '../../../src/store/webhdfs';
+import { closedAddress } from '../../support/webhdfs-server/addresses';
 import { startWebHdfsServer, type WebHdfsTestServer } from '../../support/webhdfs-server/server';
 
 let server: WebHdfsTestServer;
@@ -37,6 +38,15 @@ describe('%%source reads hdfs:// locations', () => {
     expect(table.numRows).toBe(2);
     expect(before).not.toBe(after);
     expect(server.requests.filter((r) => r.op === 'OPEN').length).toBe(opensBefore);
+  });
+
+  it('a source whose NameNode cannot be reached names the location and what to check in it', async () => {
+    const location = `hdfs://${await closedAddress()}/data/cars.csv`;
+    await expect(readSource(location, {}, { baseDir: '/tmp' })).rejects.toMatchObject({
+      kind: 'HdfsSourceUnreachable',
+      message: expect.stringContaining(`cannot reach the HDFS NameNode of the source ${location}`),
+      hint: expect.stringContaining('WebHDFS HTTP port'),
+    });
   });
 
   it('a missing hdfs:// source names the location', async () => {
