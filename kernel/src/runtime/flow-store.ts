@@ -7,7 +7,7 @@ import type { StoreCommand } from '@flowbook/magics';
 import type { MimeBundle } from '../core/messages';
 import { FlowbookError } from '../errors';
 import { isStoreUri, openStore } from '../store/open';
-import { temporaryKeyFor, type Store } from '../store/store';
+import { temporaryKeyFor, type Store, type StoreEntry } from '../store/store';
 import { listingBundle } from './flow-display';
 
 export type StoreTransferCommand = Extract<StoreCommand, { action: 'put' | 'get' | 'rm' }>;
@@ -63,10 +63,7 @@ async function put(local: string, remote: string | undefined, current: Store, no
 }
 
 async function get(source: StorePlace, local: string | undefined, notebookDir: string): Promise<string> {
-  const entry = await source.store.stat(source.key);
-  if (!entry) {
-    throw new FlowbookError('StoreKeyMissing', `nothing is stored at ${describe(source)}`, 'list the folder with %store ls', { key: source.key, store: source.store.uri });
-  }
+  const entry = await statOrRefuse(source, 'list the folder with %store ls');
   if (entry.kind === 'folder') {
     throw new FlowbookError('StoreGetFolder', `${describe(source)} is a folder; %store get copies one file`, 'get the files inside it one by one (list them with %store ls)', { key: source.key, store: source.store.uri });
   }
@@ -86,10 +83,7 @@ async function get(source: StorePlace, local: string | undefined, notebookDir: s
 }
 
 async function remove(place: StorePlace, recursive: boolean): Promise<string> {
-  const entry = await place.store.stat(place.key);
-  if (!entry) {
-    throw new FlowbookError('StoreKeyMissing', `nothing is stored at ${describe(place)}`, 'list the folder with %store ls', { key: place.key, store: place.store.uri });
-  }
+  const entry = await statOrRefuse(place, 'list the folder with %store ls');
   if (entry.kind === 'folder' && !recursive && (await place.store.list(place.key)).length > 0) {
     throw new FlowbookError('StoreFolderNotEmpty', `${describe(place)} is a folder that is not empty`, `remove it with everything inside: %store rm -r ${place.key}`, { key: place.key, store: place.store.uri });
   }
@@ -103,9 +97,7 @@ async function remove(place: StorePlace, recursive: boolean): Promise<string> {
  */
 export async function storeListing(path: string | undefined, current: Store, notebookDir: string): Promise<MimeBundle> {
   const place = path !== undefined && isStoreUri(path) ? { store: openStore(path, notebookDir), key: '' } : { store: current, key: path ?? '' };
-  if (place.key !== '' && !(await place.store.stat(place.key))) {
-    throw new FlowbookError('StoreKeyMissing', `nothing is stored at ${describe(place)}`, 'list its parent folder with %store ls', { key: place.key, store: place.store.uri });
-  }
+  if (place.key !== '') await statOrRefuse(place, 'list its parent folder with %store ls');
   const entries = await place.store.list(place.key);
   const rows = entries.map((e) => [e.kind === 'folder' ? `${e.name}/` : e.name, e.kind === 'folder' ? '' : String(e.size), e.modified.toISOString()]);
   const title = `${place.key === '' ? place.store.uri : describe(place)}: ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}`;
@@ -118,7 +110,9 @@ export async function storeListing(path: string | undefined, current: Store, not
  */
 export async function openAnsweringStore(uri: string, notebookDir: string): Promise<Store> {
   const store = openStore(uri, notebookDir);
-  await store.stat('');
+  if ((await store.stat(''))?.kind === 'file') {
+    throw new FlowbookError('StoreIsFile', `${store.uri} is a file, so it cannot hold a store`, 'name a folder (it is created on the first write)', { uri: store.uri });
+  }
   return store;
 }
 
@@ -140,6 +134,12 @@ function keyOrRefuse(path: string, where: string): string {
     throw new FlowbookError('BadStoreKey', `\`${path}\` names the root of ${where}, not a file or folder in it`, 'name a file or folder inside the store, e.g. raw/cars.csv', { path });
   }
   return key;
+}
+
+async function statOrRefuse(place: StorePlace, hint: string): Promise<StoreEntry> {
+  const entry = await place.store.stat(place.key);
+  if (!entry) throw new FlowbookError('StoreKeyMissing', `nothing is stored at ${describe(place)}`, hint, { key: place.key, store: place.store.uri });
+  return entry;
 }
 
 function describe(place: StorePlace): string {

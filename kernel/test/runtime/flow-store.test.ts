@@ -187,6 +187,16 @@ describe('%store put / get / rm with full URIs', () => {
     expect(await store.list('')).toEqual([]);
   });
 
+  it('%store use of a file is refused, and the flow stays on its store', async () => {
+    const { dir, session, store } = notebook(stores[0]![1]);
+    writeFileSync(join(dir, 'notes.txt'), 'not a store\n');
+
+    const use = await runCell(session, '%store use notes.txt');
+
+    expect(use.outcome).toMatchObject({ status: 'error', ename: 'StoreIsFile', evalue: expect.stringContaining(join(dir, 'notes.txt')) });
+    expect(session.flow.store.uri).toBe(store.uri);
+  });
+
   it('ls of a URI lists that folder of another store', async () => {
     const { session } = notebook(stores[0]![1]);
     await new WebHdfsStore(hdfsUri('/shared')).write('raw/cars.csv', Buffer.from('mpg\n'));
