@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { FlowbookError } from '../errors';
-import { installKernelSpec, uninstallKernelSpec } from './kernelspec';
+import { dirname, join } from 'node:path';
+import { FlowbookError, isFlowbookError } from '../errors';
+import { installKernelSpec, kernelsDir, uninstallKernelSpec } from './kernelspec';
 import type { SpecLocation } from './kernelspec';
+import { installLabExtension, labExtensionsDir, uninstallLabExtension } from './labextension';
 import { run } from './run';
 
 /** One `flowbook <name>` subcommand. */
@@ -20,6 +21,8 @@ export interface CommandIO {
 }
 
 const PACKAGE_ROOT = join(__dirname, '..', '..');
+/** The JupyterLab extension's folder (its build lands in `labextension/`); FLOWBOOK_EXTENSION_DIR overrides it. */
+const extensionDir = (env: NodeJS.ProcessEnv): string => env.FLOWBOOK_EXTENSION_DIR ?? join(PACKAGE_ROOT, '..', 'extension');
 
 /** `--user` (the default) | `--sys-prefix` | `--prefix DIR`, as `jupyter kernelspec install` takes them. */
 export function parseLocation(args: string[]): SpecLocation {
@@ -41,7 +44,7 @@ export function parseLocation(args: string[]): SpecLocation {
 
 const install: Command = {
   usage: 'install [--user | --sys-prefix | --prefix DIR]',
-  summary: 'install the Flowbook kernelspec for Jupyter (default: --user)',
+  summary: 'install the Flowbook kernelspec and JupyterLab extension for Jupyter (default: --user)',
   async run(args, io) {
     const dir = installKernelSpec(
       parseLocation(args),
@@ -54,16 +57,26 @@ const install: Command = {
       io.env,
     );
     io.out(`Installed the Flowbook kernelspec in ${dir}`);
+    try {
+      io.out(`Installed the Flowbook JupyterLab extension in ${installLabExtension(extensionDir(io.env), labExtensionsDir(dirname(dir)))}`);
+    } catch (error) {
+      // The kernel works without the extension (notebooks, `flowbook run`): say how to add it.
+      if (!isFlowbookError(error)) throw error;
+      io.err(error.describe());
+    }
     return 0;
   },
 };
 
 const uninstall: Command = {
   usage: 'uninstall [--user | --sys-prefix | --prefix DIR]',
-  summary: 'remove the Flowbook kernelspec',
+  summary: 'remove the Flowbook kernelspec and JupyterLab extension',
   async run(args, io) {
-    const dir = uninstallKernelSpec(parseLocation(args), io.env);
+    const location = parseLocation(args);
+    const dir = uninstallKernelSpec(location, io.env);
     io.out(dir ? `Removed the Flowbook kernelspec from ${dir}` : 'No Flowbook kernelspec was installed there.');
+    const extension = uninstallLabExtension(extensionDir(io.env), labExtensionsDir(kernelsDir(location, io.env)));
+    if (extension) io.out(`Removed the Flowbook JupyterLab extension from ${extension}`);
     return 0;
   },
 };
