@@ -5,11 +5,13 @@ Also runs Flowbook's wire and core with an interpreter that runs nothing (bench/
 to separate the protocol path from the TypeScript runtime's own cost per cell.
 
 Measures, per kernel: start-up (process launch to the first kernel_info_reply; median of 3 starts),
-the first execute after start-up, and the median round trip of 200 trivial executes (execute_request
-sent to execute_reply received, each waited to idle before the next). Prints the figures and ratios,
-and rewrites the "## Kernel latency" section of bench/RESULTS.md.
+the first execute after start-up, the median round trip of 200 trivial executes of the same cell
+`1 + 1` (execute_request sent to execute_reply received, each waited to idle before the next), and of
+200 distinct trivial cells (`1 + 0`, `1 + 1`, ...: a cell the kernel has not seen before, which
+Flowbook must type-check afresh). Prints the figures and ratios, and rewrites the "## Kernel latency"
+section of bench/RESULTS.md (not with --dry-run).
 
-Needs `npm run build`. Run: /usr/bin/python3 bench/kernel-latency.py
+Needs `npm run build`. Run: /usr/bin/python3 bench/kernel-latency.py [--dry-run]
 """
 import json
 import os
@@ -104,26 +106,28 @@ def stop(manager, client):
     manager.shutdown_kernel(now=False)
 
 
-def measure(kernel_name, code):
+def measure(kernel_name):
     print(f"measuring {kernel_name} ...", file=sys.stderr)
     startups, first_executes = [], []
     for _ in range(STARTS):
         manager, client, startup = start(kernel_name)
         startups.append(startup)
         await_iopub(client)
-        first_executes.append(execute(client, code))
+        first_executes.append(execute(client, "1 + 1"))
         stop(manager, client)
     manager, client, _ = start(kernel_name)
     await_iopub(client)
     for _ in range(WARM_UP_EXECUTES):
-        execute(client, code)
-    round_trips = [execute(client, code) for _ in range(ROUND_TRIPS)]
+        execute(client, "1 + 1")
+    round_trips = [execute(client, "1 + 1") for _ in range(ROUND_TRIPS)]
+    distinct = [execute(client, f"1 + {n}") for n in range(ROUND_TRIPS)]
     stop(manager, client)
     return {
         "startup": statistics.median(startups),
         "first_execute": statistics.median(first_executes),
         "round_trip": statistics.median(round_trips),
         "round_trip_p90": statistics.quantiles(round_trips, n=10)[-1],
+        "distinct": statistics.median(distinct),
     }
 
 
@@ -132,14 +136,15 @@ def ms(seconds):
 
 
 def main():
-    flowbook = measure("flowbook", "1 + 1")
-    protocol = measure("flowbook-protocol-only", "1 + 1")
-    ipykernel = measure("python3", "1 + 1")
+    flowbook = measure("flowbook")
+    protocol = measure("flowbook-protocol-only")
+    ipykernel = measure("python3")
     rows = [
         ("start-up to first kernel_info_reply (median of 3)", "startup"),
         ("first execute after start-up (median of 3)", "first_execute"),
-        (f"trivial execute round trip (median of {ROUND_TRIPS})", "round_trip"),
-        (f"trivial execute round trip (p90 of {ROUND_TRIPS})", "round_trip_p90"),
+        (f"trivial execute round trip, `1 + 1` (median of {ROUND_TRIPS})", "round_trip"),
+        (f"trivial execute round trip, `1 + 1` (p90 of {ROUND_TRIPS})", "round_trip_p90"),
+        (f"distinct trivial cells `1 + n`, each new (median of {ROUND_TRIPS})", "distinct"),
     ]
     lines = [
         "## Kernel latency",
@@ -156,7 +161,8 @@ def main():
         lines.append(f"| {label} | {ms(flowbook[key])} | {ms(ipykernel[key])} | {ipykernel[key] / flowbook[key]:.2f}× | {ms(protocol[key])} |")
     section = "\n".join(lines) + "\n"
     print(section)
-    write_section(section)
+    if "--dry-run" not in sys.argv[1:]:
+        write_section(section)
 
 
 def node_version():

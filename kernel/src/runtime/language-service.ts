@@ -31,28 +31,43 @@ export class SessionLanguageService {
   private sessionText = '';
   private sessionVersion = 0;
   private service: TypeScript.LanguageService | undefined;
+  /** The session text of the last check that found no problem and had every import resolved. */
+  private lastCleanText: string | undefined;
+  /** Set when an import fails to resolve while the language service builds a program. */
+  private unresolvedImport = false;
 
   constructor(private readonly options: LanguageServiceOptions) {
     this.sessionFile = path.join(options.notebookDir, '__flowbook_session__.ts');
     this.globalsFile = path.join(options.notebookDir, '__flowbook_globals__.d.ts');
   }
 
-  /** Builds the program once (lib and @types/node), so the first cell does not wait ~2 s for it. */
+  /**
+   * Builds the program once (lib and @types/node), so the first cell does not wait ~2 s for it;
+   * nothing to do once a cell has been checked.
+   */
   warmUp(): void {
-    this.check('session-warm-up', 'export {};');
+    if (!this.service) this.check('session-warm-up', 'export {};');
   }
 
   /** Problems that keep `code` (the new version of `cellId`) from running, as `line N: message`. */
   check(cellId: string, code: string): string[] {
     const ts = typescript();
-    const composed = this.load(code, cellId);
+    const composed = this.compose(code, cellId);
+    // A cell run again with nothing changed since it passed: the same text against the same libraries
+    // passes again, so the program (and its type checker, most of a check's time) need not be rebuilt.
+    // Not when an import did not resolve: the package may have been installed since.
+    if (composed.text === this.lastCleanText) return [];
+    this.install(composed);
+    this.unresolvedImport = false;
     const service = this.languageService();
     const cellStartLine = service.getProgram()!.getSourceFile(this.sessionFile)!.getLineAndCharacterOfPosition(composed.cellStart).line;
-    return service
+    const problems = service
       .getSemanticDiagnostics(this.sessionFile)
       .filter((d) => d.category === ts.DiagnosticCategory.Error && d.start !== undefined)
       .filter((d) => d.start! >= composed.cellStart && d.start! <= composed.cellEnd)
       .map((d) => `${describeDiagnostic(ts, d, cellStartLine)} (TS${d.code})`);
+    this.lastCleanText = problems.length === 0 && !this.unresolvedImport ? composed.text : undefined;
+    return problems;
   }
 
   complete(code: string, cursorPos: number): Completion {
@@ -97,14 +112,23 @@ export class SessionLanguageService {
     return { found: true, data: { 'text/plain': text, 'text/markdown': markdown }, metadata: {} };
   }
 
-  private load(code: string, replacing?: string): ComposedSession {
+  private load(code: string): ComposedSession {
+    const composed = this.compose(code);
+    this.install(composed);
+    return composed;
+  }
+
+  private compose(code: string, replacing?: string): ComposedSession {
     // A magic line (`%%js`, `%%node features --from clean`) is not TypeScript; blanking it keeps
     // offsets, so completion still works in the body below it.
     const typescriptPart = code.startsWith('%') ? code.replace(/^[^\n]*/, (line) => ' '.repeat(line.length)) : code;
-    const composed = this.cells.compose(typescriptPart, replacing);
+    return this.cells.compose(typescriptPart, replacing);
+  }
+
+  /** Makes `composed` the session file the language service reads next. */
+  private install(composed: ComposedSession): void {
     this.sessionText = composed.text;
     this.sessionVersion += 1;
-    return composed;
   }
 
   private languageService(): TypeScript.LanguageService {
@@ -139,7 +163,7 @@ export class SessionLanguageService {
       directoryExists: ts.sys.directoryExists,
       getDirectories: ts.sys.getDirectories,
       realpath: ts.sys.realpath,
-      ...sessionModuleResolution(ts, this.options.notebookDir, options),
+      ...sessionModuleResolution(ts, this.options.notebookDir, options, () => (this.unresolvedImport = true)),
     };
     this.service = ts.createLanguageService(host, ts.createDocumentRegistry());
     return this.service;
@@ -150,12 +174,13 @@ export class SessionLanguageService {
  * Module resolution with one cache for the whole session. Without it every check builds a new cache
  * and reads the package.json of every typed package again (most of a trivial cell's check time).
  * A name that does not resolve is tried again without the cache, so a package installed during the
- * session is found.
+ * session is found; if it still does not resolve, `unresolved` is called.
  */
 function sessionModuleResolution(
   ts: typeof TypeScript,
   notebookDir: string,
   options: TypeScript.CompilerOptions,
+  unresolved: () => void,
 ): {
   /** Read by the language service although its public host type leaves it out. */
   getModuleResolutionCache(): TypeScript.ModuleResolutionCache;
@@ -169,7 +194,9 @@ function sessionModuleResolution(
         const mode = ts.getModeForUsageLocation(containingSource, literal, compilerOptions);
         const cached = ts.resolveModuleName(literal.text, containingFile, compilerOptions, ts.sys, cache, redirected, mode);
         if (cached.resolvedModule) return cached;
-        return ts.resolveModuleName(literal.text, containingFile, compilerOptions, ts.sys, undefined, redirected, mode);
+        const fresh = ts.resolveModuleName(literal.text, containingFile, compilerOptions, ts.sys, undefined, redirected, mode);
+        if (!fresh.resolvedModule) unresolved();
+        return fresh;
       }),
   };
 }

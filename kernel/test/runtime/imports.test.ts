@@ -40,11 +40,24 @@ describe('imports', () => {
   it('finds a package installed during the session', async () => {
     const cell = 'import { late } from "installed-later";\nlate';
     expect(errorOf((await session.run(cell)).outcome).evalue).toMatch(/^line 1: Cannot find module 'installed-later'/);
-    const pkg = path.join(notebookDir, 'node_modules', 'installed-later');
-    fs.mkdirSync(pkg);
-    fs.writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: 'installed-later', main: 'index.js', types: 'index.d.ts' }));
-    fs.writeFileSync(path.join(pkg, 'index.js'), 'exports.late = "here";\n');
-    fs.writeFileSync(path.join(pkg, 'index.d.ts'), 'export declare const late: string;\n');
+    installPackage(notebookDir, 'installed-later', 'exports.late = "here";\n', 'export declare const late: string;\n');
     expect(await session.value(cell)).toBe("'here'");
   });
+
+  it('checks an unchanged cell again when an import of the session did not resolve: its types may have arrived', async () => {
+    expect((await session.run('%%js\nimport { arriving } from "typed-later";', { cellId: 'load' })).outcome.status).toBe('error');
+    const cell = 'const size: number = arriving;';
+    expect((await session.run(cell, { cellId: 'use' })).outcome.status).toBe('ok');
+    installPackage(notebookDir, 'typed-later', 'exports.arriving = "text";\n', 'export declare const arriving: string;\n');
+    expect(errorOf((await session.run(cell, { cellId: 'use' })).outcome).evalue).toMatch(/^line 1: Type 'string' is not assignable to type 'number'/);
+  });
 });
+
+/** Writes a typed CommonJS package into the notebook's node_modules, as `npm install` would. */
+function installPackage(notebookDir: string, name: string, code: string, types: string): void {
+  const pkg = path.join(notebookDir, 'node_modules', name);
+  fs.mkdirSync(pkg);
+  fs.writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name, main: 'index.js', types: 'index.d.ts' }));
+  fs.writeFileSync(path.join(pkg, 'index.js'), code);
+  fs.writeFileSync(path.join(pkg, 'index.d.ts'), types);
+}
