@@ -14,6 +14,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
 const require = createRequire(import.meta.url);
 const ROWS = Number(process.env.INGEST_ROWS ?? 1_000_000);
+const ROUNDS = 3;
 
 /** Lets this plain-JS bench load the TypeScript sources directly (swc, as the tests do). */
 function registerTypeScript() {
@@ -48,10 +49,13 @@ async function generateCsv(path) {
   await new Promise((r) => out.end(r));
 }
 
+/** Wall time, and CPU time of the whole process (DuckDB's threads included): the second is less swayed by other work on the machine. */
 async function time(work) {
   const started = process.hrtime.bigint();
+  const cpuBefore = process.cpuUsage();
   const result = await work();
-  return { ms: Number(process.hrtime.bigint() - started) / 1e6, result };
+  const cpu = process.cpuUsage(cpuBefore);
+  return { ms: Number(process.hrtime.bigint() - started) / 1e6, cpuMs: (cpu.user + cpu.system) / 1000, result };
 }
 
 async function main() {
@@ -84,32 +88,47 @@ async function main() {
       });
 
     const runs = { flowbook: [], duckdb: [] };
-    for (let round = 0; round < 2; round++) {
+    const cpu = { flowbook: [], duckdb: [] };
+    for (let round = 0; round < ROUNDS; round++) {
       const d = await time(() => duckdb(round));
       const f = await time(() => flowbook(round));
       if (d.result !== ROWS || f.result !== ROWS) throw new Error(`row counts: duckdb ${d.result}, flowbook ${f.result}, expected ${ROWS}`);
       runs.duckdb.push(d.ms);
       runs.flowbook.push(f.ms);
+      cpu.duckdb.push(d.cpuMs);
+      cpu.flowbook.push(f.cpuMs);
     }
     const best = (xs) => Math.min(...xs);
     const ratio = best(runs.flowbook) / best(runs.duckdb);
-    const line = (name, xs) => `| ${name} | ${xs.map((x) => x.toFixed(0)).join(' / ')} | ${best(xs).toFixed(0)} | ${(megabytes / (best(xs) / 1000)).toFixed(0)} MB/s |`;
+    const cpuRatio = best(cpu.flowbook) / best(cpu.duckdb);
+    const line = (name, xs, cpuXs) => `| ${name} | ${xs.map((x) => x.toFixed(0)).join(' / ')} | ${best(xs).toFixed(0)} | ${(megabytes / (best(xs) / 1000)).toFixed(0)} MB/s | ${best(cpuXs).toFixed(0)} |`;
     console.log(`CSV ${ROWS} rows × 10 columns, ${megabytes.toFixed(1)} MB`);
-    console.log(`DuckDB read_csv → Parquet: best ${best(runs.duckdb).toFixed(0)} ms; Flowbook source ingest → stored Parquet: best ${best(runs.flowbook).toFixed(0)} ms; ratio ${ratio.toFixed(2)}×`);
+    console.log(`DuckDB read_csv → Parquet: best ${best(runs.duckdb).toFixed(0)} ms; Flowbook source ingest → stored Parquet: best ${best(runs.flowbook).toFixed(0)} ms; ratio ${ratio.toFixed(2)}× (CPU ${cpuRatio.toFixed(2)}×)`);
 
     const section = [
       '## CSV ingest',
       '',
       `\`node bench/ingest.mjs\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, 2 shared cores: a generated CSV of`,
       `${ROWS.toLocaleString('en-US')} rows × 10 columns (${megabytes.toFixed(1)} MB; ints, zero-padded codes, floats with \`NA\`, bools, dates,`,
-      'timestamps, CJK strings, quoted fields with commas), stored as Parquet. Two rounds each, alternating; best counts.',
+      `timestamps, CJK strings, quoted fields with commas), stored as Parquet. ${ROUNDS} rounds each, alternating; best counts.`,
+      'CPU is the process\'s user + system time (DuckDB\'s threads included), best round.',
       '',
-      '| path | rounds (ms) | best (ms) | throughput |',
-      '|---|---|---|---|',
-      line('DuckDB `COPY (SELECT * FROM read_csv(f)) TO x.parquet`', runs.duckdb),
-      line('Flowbook `sourceToParquet` into the store (encoding check, whole-column typing, publish)', runs.flowbook),
+      '| path | rounds (ms) | best (ms) | throughput | CPU (ms) |',
+      '|---|---|---|---|---|',
+      line('DuckDB `COPY (SELECT * FROM read_csv(f)) TO x.parquet`', runs.duckdb, cpu.duckdb),
+      line('Flowbook `sourceToParquet` into the store (encoding check, whole-column typing, publish)', runs.flowbook, cpu.flowbook),
       '',
-      `Ratio Flowbook / DuckDB: **${ratio.toFixed(2)}×** (aim: within 1.2×).`,
+      `Ratio Flowbook / DuckDB: **${ratio.toFixed(2)}×** wall, ${cpuRatio.toFixed(2)}× CPU (aim: within 1.2×).`,
+      '',
+      'How Flowbook gets there: it reads the file in 1 MB pieces and judges every value in JavaScript (UTF-8 check,',
+      'dialect, header, one type per column over the whole column, missing tokens, line ends, rows). DuckDB does not wait',
+      "for that pass: it starts at once on the plan the first piece suggests, and its read is kept only when the full pass",
+      'ends at the very same plan (else it is stopped and done again). The aim is not reached: what is left over DuckDB is',
+      'that single-threaded pass, about 0.3 s of CPU for this file (a loop over every byte to find field ends, then typing',
+      "7 of the 10 columns' fields). On 2 cores it competes with DuckDB's own threads, so the wall ratio follows the CPU",
+      "ratio. It buys what DuckDB's sample-based sniffing does not give: types judged on every row (a late `2A001` makes",
+      'a column text instead of failing or losing it), codes with leading zeros kept as text, missing tokens, mixed line',
+      'ends, GB18030/UTF-16, and rows in = rows out checked.',
       '',
     ].join('\n');
     writeSection(section);
