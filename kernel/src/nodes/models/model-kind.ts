@@ -1,12 +1,14 @@
 import type { Table } from 'apache-arrow';
 import type { FormGroup, KeyMetric } from '@flowbook/magics';
 import { FlowbookError, isFlowbookError } from '../../errors';
-import type { Store } from '../../store/store';
+import type { ProgressEvent } from '../../train/fit';
 import { TrainingJob, type JobEvent } from '../../train/job';
+import { jobRegistry } from '../../train/jobs/registry';
 import type { TrainingResult } from '../../train/job-messages';
 import type { ModelMetrics } from '../../train/metrics';
 import { metricsBundle, metricsReport } from '../../train/metrics-report';
 import { saveModelBundle } from '../../train/model-io';
+import type { ScalarStep } from '../../train/tensorboard/event-writer';
 import { MODEL_SCHEMAS, parseModelSpec, type ModelKind, type ModelSpec } from '../../train/params';
 import { yamlParams } from '../body';
 import type { FieldError, NodeKind, NodeRunContext, NodeRunResult, Validation } from '../kind';
@@ -73,7 +75,6 @@ function fieldError(e: FlowbookError): FieldError {
 
 async function train(spec: ModelSpec, ctx: NodeRunContext<Params>): Promise<NodeRunResult> {
   const table = singleInput(ctx.inputs, ctx.nodeId);
-  const log: string[] = [];
   let progress: TrainingProgress | undefined;
   let shown = false;
   const show = () => {
@@ -82,17 +83,20 @@ async function train(spec: ModelSpec, ctx: NodeRunContext<Params>): Promise<Node
   };
   const onEvent = (event: JobEvent) => {
     if (event.type === 'log') {
-      log.push(event.line);
+      record.log(event.line);
       ctx.report.log(event.line);
-    } else if (progress!.apply(event)) {
-      show();
+      return;
     }
+    if (event.type === 'progress' && event.event.type === 'epoch') record.scalars([epochScalars(event.event)]);
+    if (progress!.apply(event)) show();
   };
   const job = new TrainingJob(spec, table, { onEvent });
+  // The kernel's job registry keeps status, log and TensorBoard events under jobs/<id>/ and lists it in %jobs.
+  const record = jobRegistry.begin(job, { node: ctx.nodeId, kind: spec.kind, store: ctx.store });
   const logPath = `jobs/${job.id}/log.txt`;
   const monitor = spec.params.training.early_stopping.monitor === 'val_loss' && spec.params.training.validation_split > 0 ? 'val_loss' : 'loss';
   progress = new TrainingProgress(job.id, ctx.nodeId, spec.params.training.epochs, monitor, logPath);
-  ctx.report.log(`training job ${job.id} started (log: ${logPath} in ${ctx.store.uri})`);
+  ctx.report.log(`training job ${job.id} started (log: ${logPath} in ${ctx.store.uri}; TensorBoard logs ${record.status.tensorboardDir})`);
   const stop = () => job.stop();
   ctx.signal.addEventListener('abort', stop);
   let result: TrainingResult;
@@ -101,7 +105,7 @@ async function train(spec: ModelSpec, ctx: NodeRunContext<Params>): Promise<Node
   } catch (e) {
     progress.finish('failed', undefined, e instanceof Error ? e.message : String(e));
     show();
-    await writeJobRecord(ctx.store, job.id, log, { state: 'failed', node: ctx.nodeId, error: e instanceof Error ? e.message : String(e) });
+    await record.finish('failed', { error: e instanceof Error ? e.message : String(e) });
     throw e;
   } finally {
     ctx.signal.removeEventListener('abort', stop);
@@ -114,7 +118,7 @@ async function train(spec: ModelSpec, ctx: NodeRunContext<Params>): Promise<Node
 
   const key = modelKey(ctx.nodeId, ctx.fingerprint);
   await saveModelBundle(ctx.store, key, { files: result.files, preprocessing: result.preprocessing, metrics: result.metrics });
-  await writeJobRecord(ctx.store, job.id, log, { state, node: ctx.nodeId, model: key, epochs: fit.epochsRun, keptEpoch: fit.keptEpoch });
+  await record.finish(state, { model: key, epochs: fit.epochsRun, keptEpoch: fit.keptEpoch });
 
   const warnings: string[] = [];
   if (fit.stoppedOnRequest) {
@@ -152,10 +156,10 @@ export function keyMetric(metrics: ModelMetrics): KeyMetric {
   return metrics.task === 'classification' ? { name: 'accuracy', value: metrics.accuracy } : { name: 'R²', value: metrics.r2 };
 }
 
-const encoder = new TextEncoder();
-
-/** `jobs/<job-id>/`: the job's log and final status, kept in the store beside the model. */
-async function writeJobRecord(store: Store, jobId: string, log: string[], status: Record<string, unknown>): Promise<void> {
-  await store.write(`jobs/${jobId}/log.txt`, encoder.encode(log.map((l) => `${l}\n`).join('')));
-  await store.write(`jobs/${jobId}/status.json`, encoder.encode(JSON.stringify({ jobId, ...status, finishedAt: new Date().toISOString() }, null, 2)));
+/** An epoch's numbers as TensorBoard scalars, stepped by epoch. */
+function epochScalars(e: ProgressEvent): ScalarStep {
+  const metric = e.metricName === 'accuracy' ? 'accuracy' : 'rmse';
+  const values: Record<string, number> = { loss: e.loss!, [metric]: e.metric! };
+  if (e.valLoss !== undefined) Object.assign(values, { val_loss: e.valLoss, [`val_${metric}`]: e.valMetric! });
+  return { step: e.epoch, values };
 }

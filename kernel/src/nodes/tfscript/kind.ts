@@ -65,17 +65,12 @@ async function trainTfscript(ctx: NodeRunContext<TfscriptParams>): Promise<NodeR
   }
   const compiled = compileTfscript(ctx.nodeId, ctx.params.code, ctx.params.bodyLine);
   const table = singleInput(ctx.inputs, ctx.nodeId);
-  let record: JobRecord | undefined;
-  let display: TfscriptDisplay | undefined;
   let shown = false;
   const show = () => {
-    if (!display) return;
     ctx.report.display(display.bundle(), { displayId: `training-${ctx.nodeId}-${job.id}`, update: shown });
     shown = true;
   };
-  const early: JobEvent[] = [];
   const onEvent = (event: JobEvent) => {
-    if (!record || !display) return void early.push(event);
     if (event.type === 'log') {
       record.log(event.line);
       ctx.report.log(event.line);
@@ -89,29 +84,30 @@ async function trainTfscript(ctx: NodeRunContext<TfscriptParams>): Promise<NodeR
     }
   };
   const job = new TfscriptJob({ compiled, training }, table, { onEvent, memoryMb: cluster.memory_mb });
+  // Events arrive over IPC, never before this synchronous code ends: record and display exist by then.
+  const record = jobRegistry.begin(job, { node: ctx.nodeId, kind: 'tfscript', store: ctx.store, baseDir: ctx.baseDir, ...(paths.log_dir ? { logDir: paths.log_dir } : {}) });
+  const display = new TfscriptDisplay(job.id, ctx.nodeId, training.epochs, record.status.logPath, record.status.tensorboardDir);
   const stop = () => job.stop();
   ctx.signal.addEventListener('abort', stop);
   let result: TfscriptResult;
   try {
-    record = await jobRegistry.begin(job, { node: ctx.nodeId, kind: 'tfscript', store: ctx.store, baseDir: ctx.baseDir, ...(paths.log_dir ? { logDir: paths.log_dir } : {}) });
+    await record.ready;
     const status = record.status;
     ctx.report.log(`training job ${job.id} started · log ${ctx.store.uri}/${status.logPath} · TensorBoard logs ${status.tensorboardDir}`);
     if (status.tensorboardUrl) ctx.report.log(`TensorBoard for this job: ${status.tensorboardUrl} (stops when the job ends)`);
-    display = new TfscriptDisplay(job.id, ctx.nodeId, training.epochs, status.logPath, status.tensorboardDir);
     show();
-    for (const event of early.splice(0)) onEvent(event);
     result = await job.done;
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    display?.finish('failed', message);
+    job.kill();
+    display.finish('failed', message);
     show();
-    await record?.finish('failed', { error: message });
-    if (!record) job.kill();
+    await record.finish('failed', { error: message });
     throw e;
   } finally {
     ctx.signal.removeEventListener('abort', stop);
   }
-  return finishRun(ctx, result, record, display!, show, table);
+  return finishRun(ctx, result, record, display, show, table);
 }
 
 async function finishRun(

@@ -63,6 +63,8 @@ export class JobRecord {
   private flushTimer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private tensorboard: TensorBoardProcess | undefined;
+  /** Settles when the first status is written and TensorBoard (if any) has started. */
+  ready: Promise<void> = Promise.resolve();
 
   constructor(readonly job: JobProcess, readonly info: JobInfo, private readonly onEnd: (record: JobRecord) => void) {
     const folder = `jobs/${job.id}`;
@@ -106,6 +108,7 @@ export class JobRecord {
 
   /** The final state: written with the log and events; the TensorBoard started for the job stops. */
   async finish(state: Exclude<JobState, 'running'>, facts: Record<string, unknown> = {}): Promise<void> {
+    await this.ready.catch(() => undefined);
     clearTimeout(this.flushTimer);
     this.tensorboard?.stop();
     const finished = new Date();
@@ -173,11 +176,15 @@ export class JobRegistry {
   private readonly live = new Map<string, JobRecord>();
   private exitHook: (() => void) | undefined;
 
-  async begin(job: JobProcess, info: JobInfo): Promise<JobRecord> {
+  /**
+   * Records a job that just started; its lines and scalars are kept from now on. `ready` settles when
+   * the first status is written and TensorBoard (if any) has started.
+   */
+  begin(job: JobProcess, info: JobInfo): JobRecord {
     const record = new JobRecord(job, info, (ended) => this.live.delete(ended.job.id));
     this.live.set(job.id, record);
     this.installExitHook();
-    await record.start();
+    record.ready = record.start();
     return record;
   }
 
