@@ -24,7 +24,7 @@ const LINE_MAGICS = ['flow', 'store', 'jobs'] as const;
 const FROM_LIST = '--from NODE[:PORT][,NODE[:PORT]...]';
 const FLOW_USAGE = '%flow [run ID [--downstream] | status | clear | export FILE | rm ID]';
 const STORE_USAGE = '%store [ls [PATH] | use URI | put LOCAL [REMOTE] | get REMOTE [LOCAL] | rm [-r] PATH]';
-const JOBS_USAGE = '%jobs [show JOB | logs JOB | stop JOB]';
+const JOBS_USAGE = '%jobs [show JOB | log JOB | stop JOB]';
 
 function nodeUsage(kind: string): string {
   if (kind === 'source') return '%%source ID   (body: a path or URI, then optional YAML options)';
@@ -244,11 +244,12 @@ function parseStore(args: string[], line: number): StoreCommand {
 function parseJobs(args: string[], line: number): JobsCommand {
   const [verb, ...rest] = args;
   if (verb === undefined) return { type: 'jobs', action: 'list' };
-  if (verb !== 'show' && verb !== 'logs' && verb !== 'stop') {
+  // `logs` is kept as a synonym of `log`.
+  if (verb !== 'show' && verb !== 'log' && verb !== 'logs' && verb !== 'stop') {
     throw new MagicSyntaxError(`unknown %jobs command "${verb}"`, JOBS_USAGE, verb, line);
   }
   if (rest.length !== 1) {
     throw new MagicSyntaxError(`%jobs ${verb} needs exactly one job id`, JOBS_USAGE, rest[1] ?? '', line);
   }
-  return { type: 'jobs', action: verb, jobId: rest[0]! };
+  return { type: 'jobs', action: verb === 'log' ? 'logs' : verb, jobId: rest[0]! };
 }

@@ -100,6 +100,8 @@ describe('line magics', () => {
     expect(parseCell('%store use /data/store')).toEqual({ type: 'store', action: 'use', uri: '/data/store' });
     expect(parseCell('%jobs')).toEqual({ type: 'jobs', action: 'list' });
     expect(parseCell('%jobs stop job-1')).toEqual({ type: 'jobs', action: 'stop', jobId: 'job-1' });
+    expect(parseCell('%jobs log job-1')).toEqual({ type: 'jobs', action: 'logs', jobId: 'job-1' });
+    expect(parseCell('%jobs logs job-1')).toEqual({ type: 'jobs', action: 'logs', jobId: 'job-1' });
     expect(syntaxError('%store use').problem).toContain('wrong arguments for %store use');
     expect(syntaxError('%store ls a b').token).toBe('b');
     expect(syntaxError('%jobs kill j').token).toBe('kill');

@@ -152,7 +152,7 @@ describe('%jobs', () => {
   it('shows a job\'s record and its log, and says plainly when a job is unknown or not running', async () => {
     const { dir, session: s } = session();
     recordJob(dir, { jobId: 'a1', node: 'mpg', state: 'failed', startedAt: '2026-12-03T10:00:00.000Z', error: 'loss became NaN' }, 'backend: wasm\nepoch 1\n');
-    expect((await runCell(s, '%jobs logs a1')).stdout).toBe('backend: wasm\nepoch 1\n');
+    expect((await runCell(s, '%jobs log a1')).stdout).toBe('backend: wasm\nepoch 1\n');
     expect(JSON.parse((await runCell(s, '%jobs show a1')).stdout)).toMatchObject({ jobId: 'a1', state: 'failed', error: 'loss became NaN' });
     expect((await runCell(s, '%jobs logs nope')).outcome).toMatchObject({ status: 'error', ename: 'UnknownJob', evalue: expect.stringContaining('the store has no job `nope`') });
     expect((await runCell(s, '%jobs stop a1')).outcome).toMatchObject({ status: 'error', ename: 'JobNotRunning', evalue: expect.stringContaining('job `a1` is not running in this kernel') });
