@@ -8,10 +8,17 @@ import type { NodeState } from '../flow/flow';
 
 const DAG_MIME = 'application/vnd.flowbook.dag+json';
 
-/** `%flow`: the graph as the extension's mime type, with SVG and text for viewers without it. */
+/**
+ * `%flow`: the graph as the extension's mime type, with SVG, HTML and text for viewers without it.
+ * The HTML is the same SVG as an <img> data URI: nbconvert before 7.7 passes inline SVG through its
+ * HTML cleaner, which keeps the labels but drops the drawing (jupyter/nbconvert#1894), and prefers
+ * text/html anyway; JupyterLab's sanitizer keeps data-URI images.
+ */
 export function dagBundle(graph: GraphSnapshot, heading?: string): MimeBundle {
   const text = renderDagText(graph);
-  return { [DAG_MIME]: graph, 'image/svg+xml': renderDagSvg(graph), 'text/plain': heading ? `${heading}\n${text}` : text };
+  const svg = renderDagSvg(graph);
+  const image = `<img src="data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}" alt="${escapeHtml(text)}">`;
+  return { [DAG_MIME]: graph, 'image/svg+xml': svg, 'text/html': image, 'text/plain': heading ? `${heading}\n${text}` : text };
 }
 
 export interface NodeResultView {

@@ -120,9 +120,11 @@ describe('an executed example in plain nbconvert HTML (no Flowbook extension)', 
     const html = join(workDir, 'cars-regression.html');
     await run('/usr/bin/python3', ['-m', 'nbconvert', '--to', 'html', '--output', html, path], { encoding: 'utf8' });
     const page = readFileSync(html, 'utf8');
-    // nbconvert < 7.7 inlines the DAG's SVG through its HTML cleaner, which keeps the labels but drops
-    // the drawing (jupyter/nbconvert#1894); 7.7 and later embed it as an <img> data URI.
+    // The drawing itself, not only its labels (an inline SVG through nbconvert < 7.7's cleaner keeps just the text).
     const dag = dagSvgIn(page);
+    expect(dag).toMatch(/^<svg[^>]*>[\s\S]*<\/svg>$/);
+    expect(dag).toContain('<rect ');
+    expect(dag).toContain('<path ');
     for (const label of ['cars (source)', 'parts (split)', 'mpg (dnn_regressor)', 'scored (predict)']) expect(dag).toContain(label);
     expect(page).toMatch(/mpg: (completed|early_stopped) · job \w+ · \w+ · epoch \d+\/80/);
     expect(page).toMatch(/<div class="flowbook-metrics"><p>Evaluated on the input of scored \(78 rows\)<\/p><table>.*<td>R²<\/td>/);
@@ -131,10 +133,8 @@ describe('an executed example in plain nbconvert HTML (no Flowbook extension)', 
   }, 600_000);
 });
 
-/** The DAG's SVG in a converted page: inline, or decoded from an <img> data URI. */
+/** The DAG's SVG in a converted page, decoded from its <img> data URI. */
 function dagSvgIn(page: string): string {
-  const inline = /<div class="jp-RenderedSVG[^"]*"[^>]*>\s*(<svg[\s\S]*?<\/svg>)/.exec(page);
-  if (inline) return inline[1];
   const embedded = /<img src="data:image\/svg\+xml;base64,([^"]+)"/.exec(page);
   return embedded ? Buffer.from(embedded[1], 'base64').toString('utf8') : '';
 }
