@@ -46,7 +46,9 @@ function classifyNumber(buf: Uint8Array, start: number, end: number): number {
     if (intDigits === 0) return 0;
     if (intDigits > MAX_EXACT_DIGITS) return 0;
     let flags = INT | FLOAT;
-    if (intDigits <= 10) {
+    // Nine digits always fit in 32 bits; only ten need their value.
+    if (intDigits <= 9) flags |= INT32;
+    else if (intDigits === 10) {
       let value = 0;
       for (let k = digitsStart; k < end; k++) value = value * 10 + (buf[k] - ZERO);
       if (buf[start] === MINUS ? value <= 2147483648 : value <= 2147483647) flags |= INT32;
