@@ -76,12 +76,15 @@ export class WorkerJob<R extends { files?: TrainingResult['files'] }> {
     }
     this.done = new Promise<R>((resolve, reject) => {
       let settled = false;
+      // `done` settles once the worker process is gone, so a settled job never leaves one behind.
       const settle = (outcome: () => void) => {
         if (settled) return;
         settled = true;
         clearTimeout(this.stopTimer);
-        outcome();
-        if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+        const running = this.child.pid !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+        if (!running) return outcome();
+        this.child.once('exit', outcome);
+        this.child.kill('SIGKILL');
       };
       this.child.on('message', (message: FromWorker<R>) => {
         switch (message.type) {

@@ -32,15 +32,17 @@ export class TfscriptDisplay {
     const { train, val } = update.epochEnd;
     d.history.push({ epoch: update.epoch, train, ...(val ? { val } : {}) });
     d.epochs.done = update.epoch;
-    const metric = val?.loss !== undefined ? 'val_loss' : train.loss !== undefined ? 'loss' : undefined;
-    const value = metric === 'val_loss' ? val!.loss : metric === 'loss' ? train.loss : undefined;
-    if (metric && value !== undefined && (!d.best || value < d.best.value)) d.best = { epoch: update.epoch, metric, value };
   }
 
+  /** A tfscript job keeps its last weights, so the kept epoch is the last one, with its loss. */
   finish(status: Exclude<JobState, 'running'>, error?: string): void {
-    this.display.status = status;
-    this.display.etaMs = null;
-    if (error) this.display.error = error;
+    const d = this.display;
+    d.status = status;
+    d.etaMs = null;
+    if (error) d.error = error;
+    const last = d.history.at(-1);
+    const loss = last?.val?.loss !== undefined ? { metric: 'val_loss', value: last.val.loss } : last?.train.loss !== undefined ? { metric: 'loss', value: last.train.loss } : undefined;
+    if (last && loss && !error) d.best = { epoch: last.epoch, ...loss };
   }
 
   bundle(): Record<string, unknown> {
