@@ -34,7 +34,7 @@ export interface TypeScriptInterpreterOptions {
 export interface TypeScriptInterpreter extends Interpreter {
   /** Set to 1 (from any thread) to stop the running cell's loops; reset when a cell starts. */
   readonly interruptFlag: Int32Array;
-  /** Loads TypeScript and builds the checker's program (~2 s): call after the first kernel_info. */
+  /** Loads TypeScript and builds the checker's program in short steps, so the kernel keeps answering: call after the first kernel_info. */
   warmUp(): Promise<void>;
 }
 
@@ -106,7 +106,7 @@ class TypeScriptSession implements TypeScriptInterpreter {
   }
 
   async warmUp(): Promise<void> {
-    this.language.warmUp();
+    await this.language.warmUp();
   }
 
   async execute(code: string, request: ExecuteRequest, output: CellOutput): Promise<ExecuteOutcome> {

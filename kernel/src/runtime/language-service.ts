@@ -11,6 +11,9 @@ export interface LanguageServiceOptions {
   globalTypes: string;
 }
 
+/** The version the language service sees for every file but the session's: they never change. */
+const LIBRARY_VERSION = '1';
+
 /** Identifier characters before the cursor: what a completion replaces. */
 const TRAILING_IDENTIFIER = /[\p{ID_Continue}$\u200c\u200d]*$/u;
 const LEADING_IDENTIFIER = /^[\p{ID_Continue}$\u200c\u200d]*/u;
@@ -31,6 +34,15 @@ export class SessionLanguageService {
   private sessionText = '';
   private sessionVersion = 0;
   private service: TypeScript.LanguageService | undefined;
+  /** Parsed files, shared by every program of the session (created with TypeScript, on first use). */
+  private documentRegistry: TypeScript.DocumentRegistry | undefined;
+  /**
+   * Library files (lib.*.d.ts, @types, packages' types) count as unchanging for the session: every
+   * new program asks for all of them, and reading ~3 MB again per cell would cost more than checking.
+   */
+  private readonly librarySnapshots = new Map<string, TypeScript.IScriptSnapshot | undefined>();
+  private checkedOnce = false;
+  private compilationSettings: { options: TypeScript.CompilerOptions; resolutionCache: TypeScript.ModuleResolutionCache } | undefined;
   /** The session text of the last check that found no problem and had every import resolved. */
   private lastCleanText: string | undefined;
   /** Set when an import fails to resolve while the language service builds a program. */
@@ -42,11 +54,25 @@ export class SessionLanguageService {
   }
 
   /**
-   * Builds the program once (lib and @types/node), so the first cell does not wait ~2 s for it;
-   * nothing to do once a cell has been checked.
+   * Parses the library files a check needs (lib.es2023, @types/node) one per turn of the event loop,
+   * then builds the program: the first cell need not wait seconds for them, and since no step blocks
+   * for long, the kernel keeps answering meanwhile. Stops as soon as a cell has been checked.
    */
-  warmUp(): void {
-    if (!this.service) this.check('session-warm-up', 'export {};');
+  async warmUp(): Promise<void> {
+    const ts = typescript();
+    const { options, resolutionCache } = this.compilation();
+    for (const [file, snapshot] of libraryFiles(ts, options, resolutionCache, (file) => this.librarySnapshot(file))) {
+      await nextTurn();
+      if (this.checkedOnce) return;
+      // With the same source file options as the language service's own request, or it parses again.
+      const sourceFileOptions = { languageVersion: options.target!, impliedNodeFormat: ts.getImpliedNodeFormatForFile(file, undefined, ts.sys, options) };
+      const parsed = this.documents().acquireDocument(file, options, snapshot, LIBRARY_VERSION, undefined, sourceFileOptions);
+      await nextTurn();
+      if (this.checkedOnce) return;
+      bind(ts, parsed, options);
+    }
+    await nextTurn();
+    if (!this.checkedOnce) this.check('session-warm-up', 'export {};');
   }
 
   /** Problems that keep `code` (the new version of `cellId`) from running, as `line N: message`. */
@@ -57,6 +83,7 @@ export class SessionLanguageService {
     // passes again, so the program (and its type checker, most of a check's time) need not be rebuilt.
     // Not when an import did not resolve: the package may have been installed since.
     if (composed.text === this.lastCleanText) return [];
+    this.checkedOnce = true;
     this.install(composed);
     this.unresolvedImport = false;
     const service = this.languageService();
@@ -131,28 +158,41 @@ export class SessionLanguageService {
     this.sessionVersion += 1;
   }
 
+  private compilation(): { options: TypeScript.CompilerOptions; resolutionCache: TypeScript.ModuleResolutionCache } {
+    if (!this.compilationSettings) {
+      const ts = typescript();
+      const options = compilerOptions(ts, this.options.notebookDir);
+      this.compilationSettings = { options, resolutionCache: ts.createModuleResolutionCache(this.options.notebookDir, (file) => file, options) };
+    }
+    return this.compilationSettings;
+  }
+
+  private documents(): TypeScript.DocumentRegistry {
+    this.documentRegistry ??= typescript().createDocumentRegistry();
+    return this.documentRegistry;
+  }
+
+  private librarySnapshot(file: string): TypeScript.IScriptSnapshot | undefined {
+    if (!this.librarySnapshots.has(file)) {
+      const ts = typescript();
+      const text = ts.sys.readFile(file);
+      this.librarySnapshots.set(file, text === undefined ? undefined : ts.ScriptSnapshot.fromString(text));
+    }
+    return this.librarySnapshots.get(file);
+  }
+
   private languageService(): TypeScript.LanguageService {
     if (this.service) return this.service;
     const ts = typescript();
-    const options = compilerOptions(ts, this.options.notebookDir);
+    const { options, resolutionCache } = this.compilation();
     const globals = this.options.globalTypes;
-    // Library files (lib.*.d.ts, @types, packages' types) count as unchanging for the session: every
-    // new program asks for all of them, and reading ~3 MB again per cell would cost more than checking.
-    const libraryFiles = new Map<string, TypeScript.IScriptSnapshot | undefined>();
-    const librarySnapshot = (file: string) => {
-      if (!libraryFiles.has(file)) {
-        const text = ts.sys.readFile(file);
-        libraryFiles.set(file, text === undefined ? undefined : ts.ScriptSnapshot.fromString(text));
-      }
-      return libraryFiles.get(file);
-    };
     const host: TypeScript.LanguageServiceHost = {
       getScriptFileNames: () => [this.globalsFile, this.sessionFile],
-      getScriptVersion: (file) => (file === this.sessionFile ? String(this.sessionVersion) : '1'),
+      getScriptVersion: (file) => (file === this.sessionFile ? String(this.sessionVersion) : LIBRARY_VERSION),
       getScriptSnapshot: (file) => {
         if (file === this.sessionFile) return ts.ScriptSnapshot.fromString(this.sessionText);
         if (file === this.globalsFile) return ts.ScriptSnapshot.fromString(globals);
-        return librarySnapshot(file);
+        return this.librarySnapshot(file);
       },
       getCurrentDirectory: () => this.options.notebookDir,
       getCompilationSettings: () => options,
@@ -163,9 +203,9 @@ export class SessionLanguageService {
       directoryExists: ts.sys.directoryExists,
       getDirectories: ts.sys.getDirectories,
       realpath: ts.sys.realpath,
-      ...sessionModuleResolution(ts, this.options.notebookDir, options, () => (this.unresolvedImport = true)),
+      ...sessionModuleResolution(ts, resolutionCache, () => (this.unresolvedImport = true)),
     };
-    this.service = ts.createLanguageService(host, ts.createDocumentRegistry());
+    this.service = ts.createLanguageService(host, this.documents());
     return this.service;
   }
 }
@@ -178,15 +218,13 @@ export class SessionLanguageService {
  */
 function sessionModuleResolution(
   ts: typeof TypeScript,
-  notebookDir: string,
-  options: TypeScript.CompilerOptions,
+  cache: TypeScript.ModuleResolutionCache,
   unresolved: () => void,
 ): {
   /** Read by the language service although its public host type leaves it out. */
   getModuleResolutionCache(): TypeScript.ModuleResolutionCache;
   resolveModuleNameLiterals: NonNullable<TypeScript.LanguageServiceHost['resolveModuleNameLiterals']>;
 } {
-  const cache = ts.createModuleResolutionCache(notebookDir, (file) => file, options);
   return {
     getModuleResolutionCache: () => cache,
     resolveModuleNameLiterals: (literals, containingFile, redirected, compilerOptions, containingSource) =>
@@ -199,6 +237,54 @@ function sessionModuleResolution(
         return fresh;
       }),
   };
+}
+
+/**
+ * The lib and @types/node files a check reads (undici-types too), found one by one through their
+ * `/// <reference lib|path>` lines and their imports.
+ */
+function* libraryFiles(
+  ts: typeof TypeScript,
+  options: TypeScript.CompilerOptions,
+  resolutionCache: TypeScript.ModuleResolutionCache,
+  read: (file: string) => TypeScript.IScriptSnapshot | undefined,
+): Generator<[string, TypeScript.IScriptSnapshot]> {
+  const libDir = path.dirname(ts.getDefaultLibFilePath(options));
+  const nodeTypes = options.typeRoots?.[0];
+  const pending = [
+    ...(options.lib ?? []).map((lib) => path.join(libDir, lib)),
+    ...(nodeTypes ? [path.join(nodeTypes, 'node', 'index.d.ts')] : []),
+  ];
+  const seen = new Set<string>();
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const snapshot = read(file);
+    if (!snapshot) continue;
+    yield [file, snapshot];
+    const references = ts.preProcessFile(snapshot.getText(0, snapshot.getLength()), true, true);
+    for (const lib of references.libReferenceDirectives) pending.push(path.join(libDir, `lib.${lib.fileName.toLowerCase()}.d.ts`));
+    for (const reference of references.referencedFiles) pending.push(path.resolve(path.dirname(file), reference.fileName));
+    for (const imported of references.importedFiles) {
+      const resolved = ts.resolveModuleName(imported.fileName, file, options, ts.sys, resolutionCache).resolvedModule;
+      if (resolved?.extension === ts.Extension.Dts) pending.push(resolved.resolvedFileName);
+    }
+  }
+}
+
+/**
+ * Binds a parsed library file ahead of the first check, which otherwise binds every file at once. The
+ * binder is internal to TypeScript (present in 5.9, the pinned version, and skipping files it already
+ * bound); without it, the first check does the binding itself.
+ */
+function bind(ts: typeof TypeScript, file: TypeScript.SourceFile, options: TypeScript.CompilerOptions): void {
+  const { bindSourceFile } = ts as unknown as { bindSourceFile?: (file: TypeScript.SourceFile, options: TypeScript.CompilerOptions) => void };
+  bindSourceFile?.(file, options);
+}
+
+/** Lets the event loop answer what is waiting (a kernel_info, a heartbeat's reply) before going on. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function compilerOptions(ts: typeof TypeScript, notebookDir: string): TypeScript.CompilerOptions {

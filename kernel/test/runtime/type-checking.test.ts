@@ -49,3 +49,24 @@ describe('type checking cells', () => {
     expect(error.evalue).toMatch(/^line 1: Argument of type 'number' is not assignable to parameter of type 'string'/);
   });
 });
+
+describe('warming up the checker', () => {
+  it('goes in steps that let other work run in between', async () => {
+    const session = new Session();
+    const order: string[] = [];
+    const warming = session.interpreter.warmUp().then(() => order.push('warmed up'));
+    setImmediate(() => order.push('other work'));
+    await warming;
+    expect(order).toEqual(['other work', 'warmed up']);
+    await session.shutdown();
+  });
+
+  it('checks a cell that arrives while it is under way in full', async () => {
+    const session = new Session();
+    const warming = session.interpreter.warmUp();
+    const error = errorOf((await session.run('const count: number = "three";')).outcome);
+    expect(error.evalue).toMatch(/^line 1: Type 'string' is not assignable to type 'number'/);
+    await warming;
+    await session.shutdown();
+  });
+});
