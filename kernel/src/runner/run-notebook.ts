@@ -33,7 +33,8 @@ export interface RunFailure {
 export interface RunResult {
   notebook: Notebook;
   failure?: RunFailure;
-  cellsRun: number;
+  /** The 1-based numbers of the cells this run executed; the others keep the outputs they had. */
+  cellNumbersRun: number[];
 }
 
 /**
@@ -59,7 +60,7 @@ export async function runNotebook(notebook: Notebook, notebookPath: string, opti
   options.onEvent?.({ type: 'kernel-ready', startMs: Date.now() - started });
   const displays = new Map<string, Output[]>();
   let failure: RunFailure | undefined;
-  let cellsRun = 0;
+  const cellNumbersRun: number[] = [];
   try {
     for (const [position, { cell, cellNumber }] of selected.entries()) {
       const source = cellSource(cell);
@@ -74,7 +75,7 @@ export async function runNotebook(notebook: Notebook, notebookPath: string, opti
           options.onEvent?.({ type: 'message', cellNumber, message });
         },
       });
-      cellsRun++;
+      cellNumbersRun.push(cellNumber);
       cell.outputs = collector.outputs;
       cell.execution_count = typeof reply.content.execution_count === 'number' ? reply.content.execution_count : null;
       const ok = reply.content.status === 'ok';
@@ -92,5 +93,5 @@ export async function runNotebook(notebook: Notebook, notebookPath: string, opti
   } finally {
     await client.close();
   }
-  return { notebook, failure, cellsRun };
+  return { notebook, failure, cellNumbersRun };
 }

@@ -38,7 +38,7 @@ describe('flowbook run: a notebook executed headless through the real kernel', (
     expect(boom.outputs[0]).toMatchObject({ output_type: 'error', ename: 'Error', evalue: 'boom' });
     expect(never.outputs).toEqual([]);
     expect(result.failure).toMatchObject({ cellNumber: 4, ename: 'Error', evalue: 'boom' });
-    expect(result.cellsRun).toBe(3);
+    expect(result.cellNumbersRun).toEqual([2, 3, 4]);
   }, 60_000);
 
   it('exits non-zero with the cell number and writes the executed notebook beside the source', () => {
