@@ -35,11 +35,11 @@ function bundleOf(output: Output): MimeBundle | undefined {
  */
 export function summaryLines(results: NotebookResults): string[] {
   if (results.trainings.length === 0 && results.metrics.length === 0) return [];
-  return [
-    'Results:',
-    ...results.trainings.map(({ cellNumber, training }) => `  cell ${cellNumber}: ${trainingLine(training)}`),
-    ...results.metrics.map(({ cellNumber, metrics }) => `  cell ${cellNumber}: ${metricsLine(metrics)}`),
-  ];
+  const lines = [
+    ...results.trainings.map(({ cellNumber, training }) => ({ cellNumber, text: trainingLine(training) })),
+    ...results.metrics.map(({ cellNumber, metrics }) => ({ cellNumber, text: metricsLine(metrics) })),
+  ].sort((a, b) => a.cellNumber - b.cellNumber); // stable: within a cell, the training before its metrics
+  return ['Results:', ...lines.map(({ cellNumber, text }) => `  cell ${cellNumber}: ${text}`)];
 }
 
 function trainingLine(t: TrainingDisplay): string {
