@@ -1,18 +1,15 @@
-import { spawnSync } from 'node:child_process';
-import * as path from 'node:path';
 import { toArrowTable } from '../../src/data/convert';
 import { FlowbookError } from '../../src/errors';
+import { selectBackend } from '../../src/train/backend';
 import { TrainingJob, type JobEvent } from '../../src/train/job';
 import { modelFromFiles } from '../../src/train/model-io';
 import { parseModelSpec } from '../../src/train/params';
 import { loadJson } from './datasets';
+import { buildWorkerBeforeAll } from './harness';
 
-const REPO = path.resolve(__dirname, '../../..');
-
-// Jobs fork the compiled worker; build it as `npm test` does (other packages' type errors do not stop emitting).
-beforeAll(() => {
-  spawnSync(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-b', 'kernel'], { cwd: REPO, stdio: 'ignore' });
-}, 120_000);
+buildWorkerBeforeAll();
+// The models sent back are loaded here too: on the same backend as the worker's.
+beforeAll(() => selectBackend());
 
 function alive(pid: number | undefined): boolean {
   if (pid === undefined) return false;

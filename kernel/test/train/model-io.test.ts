@@ -1,23 +1,15 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { LocalStore } from '../../src/store/local';
 import { selectBackend } from '../../src/train/backend';
 import type { ClassificationMetrics } from '../../src/train/metrics';
 import { loadModelBundle, modelFromFiles, modelToFiles, saveModelBundle, storeIOHandler } from '../../src/train/model-io';
 import { buildNetwork } from '../../src/train/network';
 import type { ModelPreprocessing } from '../../src/train/predict';
-
-let root: string;
-let store: LocalStore;
+import { temporaryStorePerTest } from './harness';
 
 beforeAll(() => selectBackend());
-beforeEach(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'flowbook model io '));
-  store = new LocalStore(root);
-});
-afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+const temporary = temporaryStorePerTest('model io');
 
 function model(): tf.Sequential {
   return buildNetwork({
@@ -31,9 +23,9 @@ describe('model files in a Store', () => {
   it('T7: saves model.json + weights.bin (manifest paths matching) under a key with spaces and CJK, and loads back to identical predictions', async () => {
     const m = model();
     const key = 'models/销售预测 v1/abc';
-    const result = await m.save(storeIOHandler(store, key));
+    const result = await m.save(storeIOHandler(temporary.store, key));
     expect(result.modelArtifactsInfo.weightDataBytes).toBeGreaterThan(0);
-    const folder = path.join(root, 'models', '销售预测 v1', 'abc');
+    const folder = path.join(temporary.root, 'models', '销售预测 v1', 'abc');
     expect(fs.readdirSync(folder).sort()).toEqual(['model.json', 'weights.bin']);
     const json = JSON.parse(fs.readFileSync(path.join(folder, 'model.json'), 'utf8')) as tf.io.ModelJSON;
     expect(json.weightsManifest).toHaveLength(1);
@@ -41,7 +33,7 @@ describe('model files in a Store', () => {
     const declared = json.weightsManifest[0].weights.reduce((n, w) => n + 4 * w.shape.reduce((a, b) => a * b, 1), 0);
     expect(fs.statSync(path.join(folder, 'weights.bin')).size).toBe(declared);
 
-    const loaded = await tf.loadLayersModel(storeIOHandler(store, key));
+    const loaded = await tf.loadLayersModel(storeIOHandler(temporary.store, key));
     const x = input();
     expect(Array.from((loaded.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from((m.predict(x) as tf.Tensor).dataSync()));
     tf.dispose([x, m, loaded]);
@@ -51,10 +43,10 @@ describe('model files in a Store', () => {
     const m = model();
     const preprocessing = { version: 1, kind: 'dnn_classifier', target: { column: 'y', kind: 'classes', labels: ['猫', '狗', 3] } } as unknown as ModelPreprocessing;
     const metrics = { task: 'classification', accuracy: 0.9 } as ClassificationMetrics;
-    await saveModelBundle(store, 'models/m/fp1', { files: await modelToFiles(m), preprocessing, metrics });
-    expect(fs.readdirSync(path.join(root, 'models', 'm'))).toEqual(['fp1']);
-    expect(fs.readdirSync(path.join(root, 'models', 'm', 'fp1')).sort()).toEqual(['metrics.json', 'model.json', 'preprocessing.json', 'weights.bin']);
-    const back = await loadModelBundle(store, 'models/m/fp1');
+    await saveModelBundle(temporary.store, 'models/m/fp1', { files: await modelToFiles(m), preprocessing, metrics });
+    expect(fs.readdirSync(path.join(temporary.root, 'models', 'm'))).toEqual(['fp1']);
+    expect(fs.readdirSync(path.join(temporary.root, 'models', 'm', 'fp1')).sort()).toEqual(['metrics.json', 'model.json', 'preprocessing.json', 'weights.bin']);
+    const back = await loadModelBundle(temporary.store, 'models/m/fp1');
     expect(back.preprocessing).toEqual(preprocessing);
     expect(back.metrics).toEqual(metrics);
     const x = input();
@@ -73,12 +65,12 @@ describe('model files in a Store', () => {
   it('T1: a model with a NaN weight is never saved', async () => {
     const m = model();
     m.layers[0].setWeights([tf.fill([3, 5], NaN), tf.zeros([5])]);
-    await expect(m.save(storeIOHandler(store, 'models/bad/fp'))).rejects.toThrow('the model has NaN or infinite weights, so it was not saved');
-    expect(fs.existsSync(path.join(root, 'models', 'bad'))).toBe(false);
+    await expect(m.save(storeIOHandler(temporary.store, 'models/bad/fp'))).rejects.toThrow('the model has NaN or infinite weights, so it was not saved');
+    expect(fs.existsSync(path.join(temporary.root, 'models', 'bad'))).toBe(false);
     m.dispose();
   });
 
   it('loading a model that was never stored says which node to run', async () => {
-    await expect(loadModelBundle(store, 'models/none/fp')).rejects.toThrow(`no model is stored at models/none/fp in ${root}`);
+    await expect(loadModelBundle(temporary.store, 'models/none/fp')).rejects.toThrow(`no model is stored at models/none/fp in ${temporary.root}`);
   });
 });

@@ -1,16 +1,14 @@
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createFlowSession } from '../../../src/runtime/flow-session';
 import { LocalStore } from '../../../src/store/local';
 import { runCell, text } from '../../flow/cells';
 import { temporaryFolder } from '../../flow/helpers';
+import { buildWorkerBeforeAll } from '../../train/harness';
 
 const REPO = resolve(__dirname, '../../../..');
 
-beforeAll(() => {
-  spawnSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-b', 'kernel'], { cwd: REPO, stdio: 'ignore' });
-}, 120_000);
+buildWorkerBeforeAll();
 
 describe('model cells in a notebook flow', () => {
   it('source → split → %%dnn_regressor → %%predict: the model trains, is stored, and scores the test split with metrics', async () => {
