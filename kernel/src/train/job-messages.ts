@@ -4,7 +4,7 @@ import type { ModelMetrics } from './metrics';
 import type { ModelFiles } from './model-io';
 import type { ModelSpec } from './params';
 import type { ModelPreprocessing, PredictionColumn } from './predict';
-import type { TfscriptJobSpec, TfscriptProgress, TfscriptResult } from './tfscript/run';
+import type { TfscriptCheckpoint, TfscriptJobSpec, TfscriptProgress, TfscriptResult } from './tfscript/run';
 import type { TrainedModel } from './train-model';
 
 /** The messages between the kernel and a training worker, over Node's IPC channel ('advanced' serialization). */
@@ -38,6 +38,7 @@ export type FromWorker<R = TrainingResult | TfscriptResult> =
   | { type: 'started'; pid: number; backend: BackendInfo }
   | { type: 'progress'; event: ProgressEvent }
   | { type: 'tfscript_progress'; update: TfscriptProgress }
+  | { type: 'checkpoint'; checkpoint: TfscriptCheckpoint }
   | { type: 'log'; line: string }
   | { type: 'finished'; result: R }
   | { type: 'failed'; error: WorkerError };

@@ -8,12 +8,13 @@ import type { BackendInfo } from './backend';
 import type { ProgressEvent } from './fit';
 import type { FromWorker, ToWorker, TrainingResult } from './job-messages';
 import type { ModelSpec } from './params';
-import type { TfscriptJobSpec, TfscriptProgress, TfscriptResult } from './tfscript/run';
+import type { TfscriptCheckpoint, TfscriptJobSpec, TfscriptProgress, TfscriptResult } from './tfscript/run';
 
 export type JobEvent =
   | { type: 'started'; jobId: string; pid: number; backend: BackendInfo }
   | { type: 'progress'; jobId: string; event: ProgressEvent }
   | { type: 'tfscript_progress'; jobId: string; update: TfscriptProgress }
+  | { type: 'checkpoint'; jobId: string; checkpoint: TfscriptCheckpoint }
   | { type: 'log'; jobId: string; line: string };
 
 export interface JobOptions {
@@ -91,6 +92,7 @@ export class WorkerJob<R extends { files?: TrainingResult['files'] }> {
           case 'started': this.emit({ type: 'started', jobId: this.id, pid: message.pid, backend: message.backend }); break;
           case 'progress': this.emit({ type: 'progress', jobId: this.id, event: message.event }); break;
           case 'tfscript_progress': this.emit({ type: 'tfscript_progress', jobId: this.id, update: message.update }); break;
+          case 'checkpoint': this.emit({ type: 'checkpoint', jobId: this.id, checkpoint: ownRealm(message.checkpoint) }); break;
           case 'log': this.emit({ type: 'log', jobId: this.id, line: message.line }); break;
           case 'finished': settle(() => resolve(ownRealm(message.result))); break;
           case 'failed': settle(() => reject(new FlowbookError(message.error.kind, message.error.message, message.error.hint, { ...message.error.context, jobId: this.id }))); break;

@@ -54,6 +54,7 @@ async function tfscript(message: Extract<ToWorker, { type: 'tfscript' }>): Promi
   await send({ type: 'started', pid: process.pid, backend });
   const result = await runTfscript(message.spec, arrow.tableFromIPC(message.table), {
     progress: (update) => void send({ type: 'tfscript_progress', update }),
+    checkpoint: (checkpoint) => void send({ type: 'checkpoint', checkpoint }),
     log: (line) => void send({ type: 'log', line }),
     stopRequested: () => stopRequested,
   });

@@ -1,6 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { LocalStore } from '../../src/store/local';
 import { jobRegistry } from '../../src/train/jobs/registry';
+import { storeIOHandler } from '../../src/train/model-io';
 import { runCell, text } from '../flow/cells';
 import { buildKernel, CARS_TRAINING, carsSession, childrenOf, statusOf, tfscriptCell, until } from './cells';
 
@@ -95,6 +98,26 @@ describe('a %%tfscript job, from start to end', () => {
     expect((await running).outcome).toEqual({ status: 'ok' });
     expect(statusOf(dir, jobId).state).toBe('stopped');
     expect((await runCell(session, `%jobs stop ${jobId}`)).outcome).toMatchObject({ status: 'error', ename: 'JobNotRunning' });
+    expect(childrenOf(process.pid)).toEqual([]);
+  }, 120_000);
+});
+
+describe('checkpoints', () => {
+  it('a worker killed from outside fails the job clearly, and its last checkpoint is a whole, loadable model', async () => {
+    const { dir, session } = await carsSession();
+    const running = runCell(session, tfscriptCell('long', [...CARS_TRAINING, '  epochs: 100000', '  checkpoint_secs: 0']));
+    await until(() => jobRegistry.running().some((r) => r.info.node === 'long' && r.status.checkpoint !== undefined && r.status.checkpoint.epoch >= 2));
+    const record = jobRegistry.running().find((r) => r.info.node === 'long')!;
+    process.kill(record.job.pid!, 'SIGKILL');
+    const cell = await running;
+    expect(cell.outcome).toMatchObject({ status: 'error', ename: 'TrainingWorkerCrashed', evalue: expect.stringContaining(`the training worker of job ${record.job.id} was killed (SIGKILL)`) });
+    const status = statusOf(dir, record.job.id);
+    expect(status).toMatchObject({ state: 'failed', checkpoint: { path: `jobs/${record.job.id}/checkpoint`, epoch: expect.any(Number) } });
+    const store = new LocalStore(join(dir, '.flowbook'));
+    const model = await tf.loadLayersModel(storeIOHandler(store, `jobs/${record.job.id}/checkpoint`));
+    expect(model.inputs[0]!.shape).toEqual([null, 8]);
+    model.dispose();
+    expect(existsSync(join(dir, '.flowbook', 'jobs', record.job.id, 'checkpoint', 'preprocessing.json'))).toBe(true);
     expect(childrenOf(process.pid)).toEqual([]);
   }, 120_000);
 });

@@ -77,6 +77,8 @@ async function trainTfscript(ctx: NodeRunContext<TfscriptParams>): Promise<NodeR
     } else if (event.type === 'started') {
       display.started(event.backend.name);
       show();
+    } else if (event.type === 'checkpoint') {
+      void record.checkpoint(event.checkpoint).catch((e: unknown) => ctx.report.log(`checkpoint not written: ${e instanceof Error ? e.message : String(e)}`));
     } else if (event.type === 'tfscript_progress') {
       record.scalars(event.update.steps);
       display.apply(event.update);

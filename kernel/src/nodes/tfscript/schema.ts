@@ -41,6 +41,10 @@ export const tfscriptSettingsSchema: JsonSchema = {
         },
         validation_split: { type: 'number', minimum: 0, maximum: 0.9, default: 0, title: 'Validation split', description: 'Share of rows held out and passed to evaluate after each epoch.' },
         learning_rate: { type: 'number', exclusiveMinimum: 0, maximum: 10, default: 0.001, title: 'Learning rate', description: 'Handed to buildGraph as ctx.training.learning_rate.' },
+        checkpoint_secs: {
+          type: 'number', minimum: 0, default: 30, title: 'Checkpoint every (s)',
+          description: 'The model is saved under the job\'s checkpoint/ folder at the end of an epoch at most this often (0: every epoch), so a job that dies keeps its last checkpoint.',
+        },
       },
     },
     paths: {

@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import type { JobState } from '@flowbook/magics';
 import { FlowbookError } from '../../errors';
 import { openStore } from '../../store/open';
-import type { Store } from '../../store/store';
+import { temporaryKeyFor, type Store } from '../../store/store';
+import { PREPROCESSING_FILE, storeIOHandler } from '../model-io';
+import type { TfscriptCheckpoint } from '../tfscript/run';
 import { EventFileWriter, type ScalarStep } from '../tensorboard/event-writer';
 import { startTensorBoard, type TensorBoardProcess } from './tensorboard-process';
 
@@ -26,6 +28,8 @@ export interface JobStatus {
   tensorboardUrl?: string;
   /** Store key of the kept model. */
   model?: string;
+  /** The last checkpoint (`jobs/<id>/checkpoint`, loadable like a model folder), when the job writes them. */
+  checkpoint?: { path: string; epoch: number; step: number };
   error?: string;
   [fact: string]: unknown;
 }
@@ -102,6 +106,32 @@ export class JobRecord {
     this.scheduleFlush();
   }
 
+  /**
+   * Replaces the job's checkpoint folder with this one, all at once (written aside, then published),
+   * so a job that dies later still leaves a whole model behind.
+   */
+  checkpoint(checkpoint: TfscriptCheckpoint): Promise<void> {
+    const folder = `jobs/${this.job.id}/checkpoint`;
+    const { files } = checkpoint;
+    const written = this.enqueue(async () => {
+      const temporary = temporaryKeyFor(folder);
+      try {
+        await storeIOHandler(this.info.store, temporary).save!({
+          modelTopology: files.modelJson.modelTopology,
+          weightSpecs: files.modelJson.weightsManifest.flatMap((group) => group.weights),
+          weightData: files.weights.slice().buffer,
+        });
+        await this.info.store.write(`${temporary}/${PREPROCESSING_FILE}`, encoder.encode(JSON.stringify(checkpoint.preprocessing, null, 2)));
+        await this.info.store.publish(temporary, folder);
+      } catch (e) {
+        await this.info.store.remove(temporary).catch(() => undefined);
+        throw e;
+      }
+      this.status.checkpoint = { path: folder, epoch: checkpoint.epoch, step: checkpoint.step };
+    });
+    return Promise.all([written, this.writeStatus()]).then(() => undefined);
+  }
+
   logText(): string {
     return this.lines.map((l) => `${l}\n`).join('');
   }
@@ -153,17 +183,22 @@ export class JobRecord {
 
   private flush(): Promise<void> {
     const log = encoder.encode(this.logText());
-    this.writing = this.writing.then(async () => {
+    return this.enqueue(async () => {
       await this.info.store.write(this.status.logPath, log);
       await this.events.flush();
     });
-    return this.writing;
   }
 
+  /** Enqueued like every write; the status is read when its turn comes, so it is the latest. */
   private writeStatus(): Promise<void> {
-    const text = encoder.encode(JSON.stringify(this.status, null, 2));
-    this.writing = this.writing.then(() => this.info.store.write(`jobs/${this.job.id}/status.json`, text));
-    return this.writing;
+    return this.enqueue(() => this.info.store.write(`jobs/${this.job.id}/status.json`, encoder.encode(JSON.stringify(this.status, null, 2))));
+  }
+
+  /** Store writes run one after another; a failed one does not stop the ones after it. */
+  private enqueue(step: () => Promise<void>): Promise<void> {
+    const next = this.writing.catch(() => undefined).then(step);
+    this.writing = next;
+    return next;
   }
 }
 

@@ -51,8 +51,17 @@ export interface TfscriptResult {
   backend: BackendInfo;
 }
 
+/** The model as it is after an epoch, with what `%%predict` needs to apply it. */
+export interface TfscriptCheckpoint {
+  files: ModelFiles;
+  preprocessing: ModelPreprocessing;
+  epoch: number;
+  step: number;
+}
+
 export interface TfscriptHooks {
   progress(update: TfscriptProgress): void;
+  checkpoint(checkpoint: TfscriptCheckpoint): void;
   log(line: string): void;
   stopRequested(): boolean;
 }
@@ -102,6 +111,7 @@ async function trainLoop(module: TfscriptModule, ctx: TfscriptContext, data: Enc
   const random = new SeededRandom(training.seed ^ 0x5bd1e995);
   const started = Date.now();
   let lastReport = started;
+  let lastCheckpoint = started;
   let lastYield = started;
   let pending: ScalarStep[] = [];
   let lastMetrics: Record<string, number> = {};
@@ -154,6 +164,11 @@ async function trainLoop(module: TfscriptModule, ctx: TfscriptContext, data: Enc
     const val = module.evaluate && data.validation.length > 0 ? await evaluateHeldOut(module, ctx, data, spec, epoch) : undefined;
     lastMetrics = { ...train, ...Object.fromEntries(Object.entries(val ?? {}).map(([k, v]) => [`val_${k}`, v])) };
     report(epoch, batches, { train, ...(val ? { val } : {}) });
+    const model = modelOf(ctx.graph);
+    if (model && !stoppedOnRequest && Date.now() - lastCheckpoint >= training.checkpoint_secs * 1000) {
+      hooks.checkpoint({ files: await modelToFiles(model), preprocessing: data.preprocessing, epoch, step: ctx.step });
+      lastCheckpoint = Date.now();
+    }
   }
   return { epochsRun, steps: ctx.step, stoppedOnRequest, lastMetrics };
 }

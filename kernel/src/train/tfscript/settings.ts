@@ -33,6 +33,8 @@ export interface TfscriptTrainingSettings {
   /** Share of the rows held out and handed to `evaluate` after each epoch. */
   validation_split: number;
   learning_rate: number;
+  /** Seconds between checkpoints (written after an epoch); 0 = after every epoch. */
+  checkpoint_secs: number;
 }
 
 export interface TfscriptPaths {

@@ -51,6 +51,7 @@ declare namespace Tfscript {
   interface Training {
     model_name: string; batch_size: number; epochs: number; steps?: number; shuffle: boolean; seed: number;
     features?: string[]; label: string; standardize: "zscore" | "minmax" | "none"; validation_split: number; learning_rate: number;
+    checkpoint_secs: number;
   }
   /** What buildGraph, processStep, evaluate and predict receive. */
   interface Context<G = Graph> {
