@@ -3,7 +3,7 @@ import { ICommandPalette } from '@jupyterlab/apputils';
 import { INotebookTracker, NotebookActions } from '@jupyterlab/notebook';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { FormKind } from '../form/cell-body';
-import { I18N_DOMAIN } from '../i18n';
+import { flowbookTranslation } from '../i18n';
 import { freshNodeId, modelCellTemplate, nodeIdsOf, upstreamAbove } from './templates';
 
 export const INSERT_COMMANDS: Record<FormKind, string> = {
@@ -20,7 +20,7 @@ export const insertCommandsPlugin: JupyterFrontEndPlugin<void> = {
   requires: [INotebookTracker],
   optional: [ICommandPalette, ITranslator],
   activate: (app: JupyterFrontEnd, tracker: INotebookTracker, palette: ICommandPalette | null, translator: ITranslator | null) => {
-    const trans = (translator ?? nullTranslator).load(I18N_DOMAIN);
+    const trans = flowbookTranslation(translator ?? nullTranslator);
     const labels: Record<FormKind, string> = {
       dnn_classifier: trans.__('Add DNN Classification Node'),
       dnn_regressor: trans.__('Add DNN Regression Node'),

@@ -2,7 +2,7 @@ import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyte
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { NotebookConnections } from '../comm/notebook-connections';
-import { I18N_DOMAIN } from '../i18n';
+import { flowbookTranslation } from '../i18n';
 import { flowIcon } from '../icons';
 import { INotebookConnections } from '../tokens';
 import { FlowPanel } from './panel';
@@ -22,7 +22,7 @@ export const flowPanelPlugin: JupyterFrontEndPlugin<INotebookConnections> = {
     translator: ITranslator | null,
     restorer: ILayoutRestorer | null
   ): INotebookConnections => {
-    const trans = (translator ?? nullTranslator).load(I18N_DOMAIN);
+    const trans = flowbookTranslation(translator ?? nullTranslator);
     const connections = new NotebookConnections();
     const model = new FlowPanelModel();
 

@@ -2,7 +2,7 @@ import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application'
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { I18N_DOMAIN } from '../i18n';
+import { flowbookTranslation } from '../i18n';
 import { formIcon } from '../icons';
 import { INotebookConnections } from '../tokens';
 import { NodeFormModel } from './node-form-model';
@@ -25,7 +25,7 @@ export const nodeFormPlugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null
   ) => {
     const anyTranslator = translator ?? nullTranslator;
-    const trans = anyTranslator.load(I18N_DOMAIN);
+    const trans = flowbookTranslation(anyTranslator);
     const model = new NodeFormModel();
     const widget = new NodeFormWidget(model, trans, anyTranslator, text => {
       tracker.activeCell?.model.sharedModel.setSource(text);

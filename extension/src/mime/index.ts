@@ -4,10 +4,10 @@ import { DagRenderer } from '../dag/renderer';
 import { DAG_MIME, METRICS_MIME, TRAINING_MIME } from '../mime-types';
 import { MetricsRenderer } from '../metrics/renderer';
 import { TrainingRenderer } from '../training/renderer';
-import { I18N_DOMAIN } from '../i18n';
+import { flowbookTranslation } from '../i18n';
 
 function bundle(options: IRenderMime.IRendererOptions) {
-  return (options.translator ?? nullTranslator).load(I18N_DOMAIN);
+  return flowbookTranslation(options.translator ?? nullTranslator);
 }
 
 const training: IRenderMime.IExtension = {
