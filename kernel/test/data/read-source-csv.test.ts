@@ -272,6 +272,29 @@ describe('surprises past the first megabyte', () => {
     expect(table.getChild('text')!.toArray().slice(1).every((value: string, i: number) => value === `北京 ${i + 2}`)).toBe(true);
   });
 
+  it('C3: mixed record ends are normalized piece by piece: a CRLF cut by the 1 MB boundary stays one record end (a one-column file, where a blank line would be a row), CRLFs inside quotes stay', async () => {
+    const boundary = 1 << 20;
+    const parts = ['\ufeffnote\r\n'];
+    let length = Buffer.byteLength(parts[0]);
+    const notes: string[] = [];
+    const row = (note: string, end: string) => {
+      notes.push(note);
+      parts.push(`"${note}"${end}`);
+      length += Buffer.byteLength(parts[parts.length - 1]);
+    };
+    while (length < boundary - 200) row(`line\r\nbreak ${notes.length}`, '\r\n');
+    // The next row's CR is the last byte of the first megabyte, its LF the first of the second.
+    const prefix = '""'.length;
+    row('x'.repeat(boundary - 1 - length - prefix), '\r\n');
+    row('after the boundary', '\r');
+    row('last', '\n');
+    const bytes = Buffer.from(parts.join(''));
+    expect(bytes.subarray(boundary - 1, boundary + 1).toString('hex')).toBe('0d0a');
+    const { table } = await readSource(file('ends.csv', bytes), {}, ctx());
+    expect(table.numRows).toBe(notes.length);
+    expect(table.getChild('note')!.toArray()).toEqual(notes);
+  });
+
   it('C1: `encoding: utf-8` with a bad byte past the first megabyte names that line', async () => {
     await expect(readSource(file('late-bad.csv', bigCsv(Buffer.from([0x31, 0x2c, 0x32, 0x2c, 0xff, 0x0a]))), { encoding: 'utf-8' }, ctx())).rejects.toMatchObject({
       kind: 'CsvEncodingError',

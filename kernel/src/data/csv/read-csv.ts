@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { createReadStream } from 'node:fs';
 import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -157,6 +158,7 @@ interface CsvFacts {
 /** One file scanned; `decoded` when it had to be read whole (not UTF-8, or UTF-8 that is not valid). */
 interface FileScan {
   scan: CsvScan;
+  dialect: CsvDialect;
   decoded?: DecodedText;
 }
 
@@ -196,7 +198,7 @@ async function planCsv(files: readonly string[], options: CsvReadOptions, scratc
   let longestRecord = 0;
   let quotedNewlines = false;
   for (const file of files) {
-    const { scan, decoded } = await scanFile(file, options, missingBytes, dialectFor, first ? undefined : guessFrom);
+    const { scan, decoded, dialect: fileDialect } = await scanFile(file, options, missingBytes, dialectFor, first ? undefined : guessFrom);
     if (decoded?.transcoded && decoded.encoding !== 'utf-8' && !options.encoding) warnings.push(`${file} is not UTF-8; read it as ${decoded.encoding.toUpperCase()}`);
     if (scan.unterminatedQuoteLine !== undefined) {
       throw new FlowbookError('CsvQuoteError', `${file}: the quoted field starting on line ${scan.unterminatedQuoteLine} never closes`, 'close the quote, or set `quote:` if that character is not a quote here', { file, line: scan.unterminatedQuoteLine });
@@ -227,9 +229,10 @@ async function planCsv(files: readonly string[], options: CsvReadOptions, scratc
     const mixedEnds = kindsOfEnds > 1 || scan.newlines.cr > 0;
     if (decoded?.transcoded || mixedEnds) {
       // DuckDB reads only UTF-8 and one kind of line ending per file: hand it a clean copy.
-      const text = decoded?.utf8 ?? decodeText(await readFile(file), 'utf-8', file).utf8;
       const copy = join(await scratchDir(), `part-${readPaths.length}.csv`);
-      await writeFile(copy, mixedEnds ? normalizeRecordEnds(text, dialectFor(text).quote) : text);
+      const { quote } = fileDialect;
+      if (decoded) await writeFile(copy, mixedEnds ? new RecordEndNormalizer(quote).push(decoded.utf8) : decoded.utf8);
+      else await copyWithRecordEnds(file, copy, new RecordEndNormalizer(quote));
       readPaths.push(copy);
     } else {
       readPaths.push(file);
@@ -247,15 +250,16 @@ async function planCsv(files: readonly string[], options: CsvReadOptions, scratc
 async function scanFile(file: string, options: CsvReadOptions, missingBytes: readonly Uint8Array[], dialectFor: (head: Uint8Array) => CsvDialect, onFirstPiece?: (scan: CsvScan, dialect: CsvDialect) => void): Promise<FileScan> {
   const wanted = options.encoding?.toLowerCase().replace(/_/g, '-');
   if (!wanted || wanted === 'auto' || wanted === 'utf-8' || wanted === 'utf8') {
-    const scan = await scanUtf8InPieces(file, missingBytes, dialectFor, onFirstPiece);
-    if (scan) return { scan };
+    const streamed = await scanUtf8InPieces(file, missingBytes, dialectFor, onFirstPiece);
+    if (streamed) return streamed;
   }
   const decoded = decodeText(await readFile(file), options.encoding, file);
-  return { scan: scanCsv(decoded.utf8, 0, dialectFor(decoded.utf8), missingBytes), decoded };
+  const dialect = dialectFor(decoded.utf8);
+  return { scan: scanCsv(decoded.utf8, 0, dialect, missingBytes), dialect, decoded };
 }
 
 /** The scan of a UTF-8 file read in pieces, or undefined as soon as a piece is not UTF-8 (or a UTF-16 BOM shows). */
-async function scanUtf8InPieces(file: string, missingBytes: readonly Uint8Array[], dialectFor: (head: Uint8Array) => CsvDialect, onFirstPiece?: (scan: CsvScan, dialect: CsvDialect) => void): Promise<CsvScan | undefined> {
+async function scanUtf8InPieces(file: string, missingBytes: readonly Uint8Array[], dialectFor: (head: Uint8Array) => CsvDialect, onFirstPiece?: (scan: CsvScan, dialect: CsvDialect) => void): Promise<FileScan | undefined> {
   const handle = await open(file, 'r');
   try {
     let buffer = Buffer.allocUnsafe(PIECE_BYTES);
@@ -280,7 +284,7 @@ async function scanUtf8InPieces(file: string, missingBytes: readonly Uint8Array[
       // What was consumed ends a record (a line break is ASCII), so it never cuts a character in two.
       if (!isUtf8(text.subarray(0, consumed))) return undefined;
       if (piece === 0 && onFirstPiece) onFirstPiece(scanner.result(), dialect);
-      if (final) return scanner.result();
+      if (final) return { scan: scanner.result(), dialect };
       buffer.copy(buffer, 0, start + consumed, filled);
       filled -= start + consumed;
       start = 0;
@@ -372,20 +376,48 @@ function looksLikeHeader(firstKinds: readonly number[], columns: readonly Column
   return !fitsTypedColumn;
 }
 
-/** Rewrites record ends outside quotes (CRLF, CR) as LF; line breaks inside quoted fields stay as written. */
-function normalizeRecordEnds(text: Buffer, quote: number): Buffer {
-  const out = Buffer.allocUnsafe(text.length);
-  let length = 0;
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const b = text[i];
-    if (b === quote) quoted = !quoted;
-    if (b === 0x0d && !quoted) {
-      out[length++] = 0x0a;
-      if (text[i + 1] === 0x0a) i++;
-      continue;
+/**
+ * Rewrites record ends outside quotes (CRLF, CR) as LF; line breaks inside quoted fields stay as
+ * written. Fed piece by piece: a quote or a CRLF cut in two by the pieces is followed across them.
+ */
+class RecordEndNormalizer {
+  private quoted = false;
+  private afterCr = false;
+
+  constructor(private readonly quote: number) {}
+
+  push(piece: Uint8Array): Buffer {
+    const out = Buffer.allocUnsafe(piece.length);
+    let length = 0;
+    for (let i = 0; i < piece.length; i++) {
+      const b = piece[i];
+      if (this.afterCr) {
+        this.afterCr = false;
+        if (b === 0x0a) continue;
+      }
+      if (b === this.quote) this.quoted = !this.quoted;
+      if (b === 0x0d && !this.quoted) {
+        out[length++] = 0x0a;
+        this.afterCr = true;
+        continue;
+      }
+      out[length++] = b;
     }
-    out[length++] = b;
+    return out.subarray(0, length);
   }
-  return out.subarray(0, length);
+}
+
+/** Copies a UTF-8 file without its BOM, record ends normalized, a piece at a time. */
+async function copyWithRecordEnds(file: string, copy: string, normalizer: RecordEndNormalizer): Promise<void> {
+  const output = await open(copy, 'w');
+  try {
+    let first = true;
+    for await (const chunk of createReadStream(file, { highWaterMark: PIECE_BYTES }) as AsyncIterable<Buffer>) {
+      const piece = first && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? chunk.subarray(3) : chunk;
+      first = false;
+      await output.write(normalizer.push(piece));
+    }
+  } finally {
+    await output.close();
+  }
 }
