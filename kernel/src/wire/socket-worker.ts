@@ -71,6 +71,8 @@ function answerOnControl(request: Message): boolean {
     case 'shutdown_request': {
       const restart = request.content.restart === true;
       aroundBusy(request, () => messenger.reply('control', request, 'shutdown_reply', { status: 'ok', restart }));
+      // A cell spinning in a loop would keep the main thread from ever shutting down: stop it first.
+      Atomics.store(interruptFlag, 0, 1);
       void Promise.all([senders.control.flushed(), senders.iopub.flushed()]).then(() => post({ kind: 'shutdown', restart }));
       setTimeout(() => {
         log(`the main thread did not shut down within ${SHUTDOWN_GRACE_MS} ms; ending the process`);
