@@ -56,6 +56,26 @@ interface Edit {
  *   interrupted, and every `throw` records where a non-Error value was thrown.
  */
 export function compileCell(code: string, mode: CompileMode): CompiledCell {
+  // Transpiling costs a few milliseconds (TypeScript builds a program to emit one file), most of a
+  // trivial cell's time; a cell run again unchanged reuses its script.
+  const key = JSON.stringify([code, mode]);
+  const known = recentlyCompiled.get(key);
+  if (known) {
+    recentlyCompiled.delete(key);
+    recentlyCompiled.set(key, known);
+    return known;
+  }
+  const compiled = transpileCell(code, mode);
+  recentlyCompiled.set(key, compiled);
+  if (recentlyCompiled.size > RECENTLY_COMPILED_LIMIT) recentlyCompiled.delete(recentlyCompiled.keys().next().value!);
+  return compiled;
+}
+
+/** How many compiled cells `compileCell` keeps, least recently used dropped first. */
+const RECENTLY_COMPILED_LIMIT = 100;
+const recentlyCompiled = new Map<string, CompiledCell>();
+
+function transpileCell(code: string, mode: CompileMode): CompiledCell {
   const ts = typescript();
   const transpiled = ts.transpileModule(code, {
     fileName: 'cell.ts',
