@@ -295,6 +295,47 @@ describe('surprises past the first megabyte', () => {
     expect(table.getChild('note')!.toArray()).toEqual(notes);
   });
 
+  it('C1: a GB18030 file over a megabyte is decoded piece by piece, a character cut by the 1 MB boundary kept whole', async () => {
+    const boundary = 1 << 20;
+    const parts = [iconv.encode('城市,销售额\r\n', 'gb18030')];
+    let length = parts[0].length;
+    const cities: string[] = [];
+    const row = (city: string) => {
+      cities.push(city);
+      parts.push(iconv.encode(`${city},${cities.length}\r\n`, 'gb18030'));
+      length += parts[parts.length - 1].length;
+    };
+    while (length < boundary - 100) row(`北京${cities.length}`);
+    // An ASCII filler, then 北 on bytes boundary-1 and boundary.
+    row('x'.repeat(boundary - 1 - length) + '北京');
+    for (let i = 0; i < 1000; i++) row(`上海${i}`);
+    const bytes = Buffer.concat(parts);
+    expect(bytes.subarray(boundary - 1, boundary + 1)).toEqual(iconv.encode('北', 'gb18030'));
+    const { table, warnings } = await readSource(file('big-gbk.csv', bytes), {}, ctx());
+    expect(warnings.join('\n')).toMatch(/read it as GB18030/);
+    expect(table.numRows).toBe(cities.length);
+    expect(table.getChild('城市')!.toArray()).toEqual(cities);
+    expect(table.getChild('销售额')!.get(cities.length - 1)).toBe(cities.length);
+  });
+
+  it('C1: a UTF-16LE file over a megabyte reads every row', async () => {
+    const lines = ['名称,值'];
+    for (let i = 0; i < 60_000; i++) lines.push(`甲${i},${i}`);
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(lines.join('\r\n') + '\r\n', 'utf-16le')]);
+    expect(bytes.length).toBeGreaterThan(1 << 20);
+    const { table } = await readSource(file('big-utf16.csv', bytes), {}, ctx());
+    expect(table.numRows).toBe(60_000);
+    expect(rowsOf(table.slice(59_999))).toEqual([{ 名称: '甲59999', 值: 59999 }]);
+  });
+
+  it('C1: `encoding: gb18030` with bytes that do not decode past the first megabyte names that line', async () => {
+    const bad = bigCsv(Buffer.from([0x31, 0x2c, 0x32, 0x2c, 0x81, 0x0a]));
+    await expect(readSource(file('bad-gbk.csv', bad), { encoding: 'gb18030' }, ctx())).rejects.toMatchObject({
+      kind: 'CsvEncodingError',
+      message: expect.stringContaining(`is not valid gb18030: line ${ROWS + 1}`),
+    });
+  });
+
   it('C1: `encoding: utf-8` with a bad byte past the first megabyte names that line', async () => {
     await expect(readSource(file('late-bad.csv', bigCsv(Buffer.from([0x31, 0x2c, 0x32, 0x2c, 0xff, 0x0a]))), { encoding: 'utf-8' }, ctx())).rejects.toMatchObject({
       kind: 'CsvEncodingError',

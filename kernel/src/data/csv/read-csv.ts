@@ -1,16 +1,17 @@
 import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as arrow from 'apache-arrow';
 import { DuckDBConnection } from '@duckdb/node-api';
+import * as iconv from 'iconv-lite';
 import { FlowbookError } from '../../errors';
 import { queryArrow, quoteLiteral, withDuckDB } from '../duckdb';
 import { detectDialect } from './dialect';
-import { DecodedText, decodeText } from './encoding';
+import { checkEncodingExists, lineOfFirstInvalidUtf8InFile, neitherUtf8NorGb18030, notDecodable, notUtf8, requestedEncoding } from './encoding';
 import { uniqueColumnNames } from './header';
-import { ColumnScan, CsvDialect, CsvScan, CsvScanner, scanCsv } from './scan';
+import { ColumnScan, CsvDialect, CsvScan, CsvScanner } from './scan';
 import { ColumnType, columnTypeOf, ZONED } from './value-kinds';
 
 export const DEFAULT_MISSING_TOKENS: readonly string[] = ['', 'NA', 'N/A', 'null', 'NaN', '-'];
@@ -155,11 +156,12 @@ interface CsvFacts {
   warnings: string[];
 }
 
-/** One file scanned; `decoded` when it had to be read whole (not UTF-8, or UTF-8 that is not valid). */
+/** One file scanned; `copy` is its UTF-8 copy when it was in another encoding (`transcodedFrom`). */
 interface FileScan {
   scan: CsvScan;
   dialect: CsvDialect;
-  decoded?: DecodedText;
+  transcodedFrom?: string;
+  copy?: string;
 }
 
 /**
@@ -198,8 +200,9 @@ async function planCsv(files: readonly string[], options: CsvReadOptions, scratc
   let longestRecord = 0;
   let quotedNewlines = false;
   for (const file of files) {
-    const { scan, decoded, dialect: fileDialect } = await scanFile(file, options, missingBytes, dialectFor, first ? undefined : guessFrom);
-    if (decoded?.transcoded && decoded.encoding !== 'utf-8' && !options.encoding) warnings.push(`${file} is not UTF-8; read it as ${decoded.encoding.toUpperCase()}`);
+    const copyPath = async () => join(await scratchDir(), `part-${readPaths.length}.csv`);
+    const { scan, dialect: fileDialect, transcodedFrom, copy } = await scanFile(file, options, missingBytes, dialectFor, copyPath, first ? undefined : guessFrom);
+    if (transcodedFrom && !options.encoding) warnings.push(`${file} is not UTF-8; read it as ${transcodedFrom.toUpperCase()}`);
     if (scan.unterminatedQuoteLine !== undefined) {
       throw new FlowbookError('CsvQuoteError', `${file}: the quoted field starting on line ${scan.unterminatedQuoteLine} never closes`, 'close the quote, or set `quote:` if that character is not a quote here', { file, line: scan.unterminatedQuoteLine });
     }
@@ -227,13 +230,13 @@ async function planCsv(files: readonly string[], options: CsvReadOptions, scratc
     quotedNewlines ||= scan.quotedNewlines;
     const kindsOfEnds = [scan.newlines.crlf, scan.newlines.lf, scan.newlines.cr].filter((n) => n > 0).length;
     const mixedEnds = kindsOfEnds > 1 || scan.newlines.cr > 0;
-    if (decoded?.transcoded || mixedEnds) {
-      // DuckDB reads only UTF-8 and one kind of line ending per file: hand it a clean copy.
-      const copy = join(await scratchDir(), `part-${readPaths.length}.csv`);
-      const { quote } = fileDialect;
-      if (decoded) await writeFile(copy, mixedEnds ? new RecordEndNormalizer(quote).push(decoded.utf8) : decoded.utf8);
-      else await copyWithRecordEnds(file, copy, new RecordEndNormalizer(quote));
+    // DuckDB reads only UTF-8 and one kind of line ending per file: hand it a clean copy.
+    if (copy) {
       readPaths.push(copy);
+    } else if (mixedEnds) {
+      const normalized = await copyPath();
+      await copyWithRecordEnds(file, normalized, new RecordEndNormalizer(fileDialect.quote));
+      readPaths.push(normalized);
     } else {
       readPaths.push(file);
     }
@@ -243,19 +246,76 @@ async function planCsv(files: readonly string[], options: CsvReadOptions, scratc
 }
 
 /**
- * Scans one file. UTF-8 (with or without BOM, as given or detected) is read and scanned piece by
- * piece; `onFirstPiece` sees the scan after the first piece. Any other encoding, and bytes that are
- * not UTF-8 after all, are read whole and decoded (GB18030 detection, errors naming the line).
+ * Scans one file a piece at a time, so memory stays flat whatever its size. UTF-8 (with or without
+ * BOM, as given or detected) is scanned as it is; `onFirstPiece` sees the scan after its first piece.
+ * Any other encoding (given, a UTF-16 BOM, or GB18030 when the bytes are not UTF-8) is decoded into
+ * a UTF-8 copy for DuckDB while it is scanned; bytes that do not decode are an error naming the line.
  */
-async function scanFile(file: string, options: CsvReadOptions, missingBytes: readonly Uint8Array[], dialectFor: (head: Uint8Array) => CsvDialect, onFirstPiece?: (scan: CsvScan, dialect: CsvDialect) => void): Promise<FileScan> {
-  const wanted = options.encoding?.toLowerCase().replace(/_/g, '-');
-  if (!wanted || wanted === 'auto' || wanted === 'utf-8' || wanted === 'utf8') {
+async function scanFile(file: string, options: CsvReadOptions, missingBytes: readonly Uint8Array[], dialectFor: (head: Uint8Array) => CsvDialect, copyPath: () => Promise<string>, onFirstPiece?: (scan: CsvScan, dialect: CsvDialect) => void): Promise<FileScan> {
+  const wanted = requestedEncoding(options.encoding);
+  if (wanted === undefined || wanted === 'utf-8') {
     const streamed = await scanUtf8InPieces(file, missingBytes, dialectFor, onFirstPiece);
     if (streamed) return streamed;
+    if (wanted === 'utf-8') throw notUtf8(file, await lineOfFirstInvalidUtf8InFile(file));
   }
-  const decoded = decodeText(await readFile(file), options.encoding, file);
-  const dialect = dialectFor(decoded.utf8);
-  return { scan: scanCsv(decoded.utf8, 0, dialect, missingBytes), dialect, decoded };
+  const encoding = wanted ?? (await utf16ByteOrderMark(file)) ?? 'gb18030';
+  checkEncodingExists(encoding);
+  const badBytes = async (line: number): Promise<FlowbookError> =>
+    wanted === undefined && encoding === 'gb18030' ? neitherUtf8NorGb18030(file, await lineOfFirstInvalidUtf8InFile(file)) : notDecodable(file, encoding, line);
+  return transcodeInPieces(file, encoding, await copyPath(), missingBytes, dialectFor, badBytes);
+}
+
+async function utf16ByteOrderMark(file: string): Promise<'utf-16le' | 'utf-16be' | undefined> {
+  const handle = await open(file, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(2), 0, 2, 0);
+    if (bytesRead < 2) return undefined;
+    if (buffer[0] === 0xff && buffer[1] === 0xfe) return 'utf-16le';
+    if (buffer[0] === 0xfe && buffer[1] === 0xff) return 'utf-16be';
+    return undefined;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Decodes a file from `encoding` piece by piece, scanning the UTF-8 text and writing it, record ends normalized, to `copy`. */
+async function transcodeInPieces(file: string, encoding: string, copy: string, missingBytes: readonly Uint8Array[], dialectFor: (head: Uint8Array) => CsvDialect, badBytes: (line: number) => Promise<FlowbookError>): Promise<FileScan> {
+  // iconv-lite's decoder keeps a character cut by the pieces for the next one, and drops a BOM of its encoding.
+  const decoder = iconv.getDecoder(encoding);
+  const output = await open(copy, 'w');
+  let dialect: CsvDialect | undefined;
+  let scanner: CsvScanner | undefined;
+  let normalizer: RecordEndNormalizer | undefined;
+  let carry = Buffer.alloc(0);
+  let line = 1;
+  const step = async (text: string, final: boolean): Promise<CsvScan> => {
+    const bad = text.indexOf('\ufffd');
+    if (bad >= 0) throw await badBytes(line + countLines(text, bad));
+    line += countLines(text, text.length);
+    const utf8 = Buffer.from(text, 'utf8');
+    const piece = carry.length > 0 ? Buffer.concat([carry, utf8]) : utf8;
+    dialect ??= dialectFor(piece);
+    scanner ??= new CsvScanner(dialect, missingBytes);
+    normalizer ??= new RecordEndNormalizer(dialect.quote);
+    await output.write(normalizer.push(utf8));
+    carry = Buffer.from(piece.subarray(scanner.feed(piece, final)));
+    return scanner.result();
+  };
+  try {
+    for await (const chunk of createReadStream(file, { highWaterMark: PIECE_BYTES }) as AsyncIterable<Buffer>) await step(decoder.write(chunk), false);
+    const scan = await step(decoder.end() ?? '', true);
+    if (!dialect) throw new FlowbookError('EmptySource', `${file} is empty`, 'check the file');
+    return { scan, dialect, transcodedFrom: encoding, copy };
+  } finally {
+    await output.close();
+  }
+}
+
+/** Line feeds in `text` before `end`. */
+function countLines(text: string, end: number): number {
+  let count = 0;
+  for (let at = text.indexOf('\n'); at >= 0 && at < end; at = text.indexOf('\n', at + 1)) count++;
+  return count;
 }
 
 /** The scan of a UTF-8 file read in pieces, or undefined as soon as a piece is not UTF-8 (or a UTF-16 BOM shows). */
