@@ -88,10 +88,8 @@ export async function fitModel(model: tf.LayersModel, train: FitSamples, validat
   const ws = train.weights ? tf.tensor1d(train.weights) : undefined;
   const batches = Math.ceil(train.count / options.batchSize);
   const classification = options.head.kind !== 'regression';
-  const monitorValidation = options.earlyStopping.monitor === 'val_loss' && validation !== undefined && validation.count > 0;
+  const keeper = new BestEpochKeeper(options.earlyStopping, validation);
   const history: EpochRecord[] = [];
-  let best: { value: number; epoch: number; weights?: tf.Tensor[] } = { value: Infinity, epoch: 0 };
-  let waited = 0;
   let stoppedEarly = false;
   let stoppedOnRequest = false;
   const started = Date.now();
@@ -149,26 +147,56 @@ export async function fitModel(model: tf.LayersModel, train: FitSamples, validat
         ...progress(options, 'epoch', epoch, batches, batches, started, now),
         loss: record.loss, metric: record.metric, valLoss: record.valLoss, valMetric: record.valMetric,
       });
-      const monitored = monitorValidation ? record.valLoss! : record.loss;
-      if (monitored < best.value - options.earlyStopping.min_delta) {
-        // Always kept (a small copy per improving epoch): an interrupt must end with the best weights.
-        tf.dispose(best.weights ?? []);
-        best = { value: monitored, epoch, weights: model.getWeights().map((w) => tf.keep(w.clone())) };
-        waited = 0;
-      } else if (options.earlyStopping.enabled && ++waited >= options.earlyStopping.patience) {
+      if (keeper.endsHere(record, model)) {
         stoppedEarly = true;
         break;
       }
     }
-    let keptEpoch = history.length;
-    if (best.weights && best.epoch !== keptEpoch && endsWithBest(options.earlyStopping, stoppedOnRequest)) {
-      model.setWeights(best.weights);
-      keptEpoch = best.epoch;
-    }
+    const keptEpoch = keeper.restore(model, history.length, stoppedOnRequest);
     return { history, epochsRun: history.length, keptEpoch, stoppedEarly, stoppedOnRequest };
   } finally {
-    tf.dispose([xs, ys, ...(ws ? [ws] : []), ...(best.weights ?? [])]);
+    tf.dispose([xs, ys, ...(ws ? [ws] : [])]);
+    keeper.dispose();
     optimizer.dispose();
+  }
+}
+
+/**
+ * Early stopping and the best epoch's weights, for every training loop (this one and a cluster's
+ * chief): watches the monitored loss epoch by epoch and puts the best weights back at the end.
+ */
+export class BestEpochKeeper {
+  private best: { value: number; epoch: number; weights?: tf.Tensor[] } = { value: Infinity, epoch: 0 };
+  private waited = 0;
+  private readonly monitorValidation: boolean;
+
+  constructor(private readonly earlyStopping: EarlyStoppingParams, validation: FitSamples | undefined) {
+    this.monitorValidation = earlyStopping.monitor === 'val_loss' && validation !== undefined && validation.count > 0;
+  }
+
+  /** Takes an epoch's record (the model holding that epoch's weights); true when early stopping ends training here. */
+  endsHere(record: EpochRecord, model: tf.LayersModel): boolean {
+    const monitored = this.monitorValidation ? record.valLoss! : record.loss;
+    if (monitored < this.best.value - this.earlyStopping.min_delta) {
+      // Always kept (a small copy per improving epoch): an interrupt must end with the best weights.
+      tf.dispose(this.best.weights ?? []);
+      this.best = { value: monitored, epoch: record.epoch, weights: model.getWeights().map((w) => tf.keep(w.clone())) };
+      this.waited = 0;
+      return false;
+    }
+    return this.earlyStopping.enabled && ++this.waited >= this.earlyStopping.patience;
+  }
+
+  /** Puts the best epoch's weights into `model` when the settings call for them; the epoch the model holds after. */
+  restore(model: tf.LayersModel, epochsRun: number, stoppedOnRequest: boolean): number {
+    if (!this.best.weights || this.best.epoch === epochsRun || !endsWithBest(this.earlyStopping, stoppedOnRequest)) return epochsRun;
+    model.setWeights(this.best.weights);
+    return this.best.epoch;
+  }
+
+  dispose(): void {
+    tf.dispose(this.best.weights ?? []);
+    this.best = { value: this.best.value, epoch: this.best.epoch };
   }
 }
 

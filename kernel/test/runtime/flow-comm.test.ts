@@ -87,7 +87,7 @@ describe('the flowbook comm', () => {
     const { source, ask } = await connect();
     await runCell(source.load(), '%%source sales\nsales.csv');
     const schema = await ask({ type: 'get_schema', kind: 'dnn_regressor' });
-    expect(schema.ok && 'groups' in schema.result && schema.result.groups.map((g) => g.id)).toEqual(['data', 'preprocessing', 'network', 'training']);
+    expect(schema.ok && 'groups' in schema.result && schema.result.groups.map((g) => g.id)).toEqual(['data', 'preprocessing', 'network', 'training', 'cluster']);
     const columns = await ask({ type: 'get_columns', nodeId: 'sales' });
     expect(columns).toMatchObject({ ok: true, result: { columns: [{ name: 'city' }, { name: 'qty' }] } });
     const unknownKind = await ask({ type: 'get_schema', kind: 'nope' });

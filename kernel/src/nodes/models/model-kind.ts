@@ -30,6 +30,7 @@ function groups(kind: ModelKind): FormGroup[] {
     { id: 'preprocessing', title: 'Preprocessing', properties: ['preprocessing'] },
     { id: 'network', title: 'Network', properties: ['network'] },
     { id: 'training', title: 'Training', properties: ['training'] },
+    { id: 'cluster', title: 'Cluster (advanced)', properties: ['cluster'] },
   ];
 }
 

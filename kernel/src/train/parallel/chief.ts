@@ -6,7 +6,7 @@ import * as zmq from 'zeromq';
 import { FlowbookError } from '../../errors';
 import { SerialSender } from '../../wire/serial-sender';
 import {
-  epochMetric, evaluate, lossNotFinite, progress,
+  BestEpochKeeper, epochMetric, evaluate, lossNotFinite, progress,
   type EpochRecord, type FitFunction, type FitOptions, type FitResult, type FitSamples,
 } from '../fit';
 import { MODEL_FILE, WEIGHTS_FILE, modelToFiles } from '../model-io';
@@ -157,10 +157,8 @@ class Cluster {
     const workers = this.options.cluster.workers;
     const started = Date.now();
     this.onStep = (epoch, step) => options.onProgress?.(progress(options, 'batch', epoch, step, stepsPerEpoch, started, Date.now()));
-    const monitorValidation = options.earlyStopping.monitor === 'val_loss' && validation !== undefined && validation.count > 0;
+    const keeper = new BestEpochKeeper(options.earlyStopping, validation);
     const history: EpochRecord[] = [];
-    let best: { value: number; epoch: number; weights?: tf.Tensor[] } = { value: Infinity, epoch: 0 };
-    let waited = 0;
     let stoppedEarly = false;
     let stoppedOnRequest = false;
     try {
@@ -185,27 +183,16 @@ class Cluster {
           loss: record.loss, metric: record.metric, valLoss: record.valLoss, valMetric: record.valMetric,
         });
         await this.writeCheckpoint(model, epoch);
-        const monitored = monitorValidation ? record.valLoss! : record.loss;
-        if (monitored < best.value - options.earlyStopping.min_delta) {
-          tf.dispose(best.weights ?? []);
-          best = { value: monitored, epoch, weights: options.earlyStopping.restore_best ? model.getWeights().map((w) => tf.keep(w.clone())) : undefined };
-          waited = 0;
-        } else if (options.earlyStopping.enabled && ++waited >= options.earlyStopping.patience) {
-          stoppedEarly = true;
-        }
+        stoppedEarly = keeper.endsHere(record, model);
         stoppedOnRequest = !stoppedEarly && options.stopRequested?.() === true;
         const last = epoch === options.epochs || stoppedEarly || stoppedOnRequest;
         for (let w = 0; w < workers; w++) this.send(processName('worker', w), { type: last ? 'finish' : 'continue' });
         if (last) break;
       }
-      let keptEpoch = history.length;
-      if ((stoppedEarly || stoppedOnRequest) && best.weights) {
-        model.setWeights(best.weights);
-        keptEpoch = best.epoch;
-      }
+      const keptEpoch = keeper.restore(model, history.length, stoppedOnRequest);
       return { history, epochsRun: history.length, keptEpoch, stoppedEarly, stoppedOnRequest };
     } finally {
-      tf.dispose(best.weights ?? []);
+      keeper.dispose();
     }
   }
 

@@ -49,7 +49,7 @@ describe('model node kinds', () => {
     if (!checked.ok) {
       expect(checked.errors).toEqual([{ field: 'network.output_activation', value: 'softmax', message: '"softmax"; allowed: linear, relu, softplus', allowed: ['linear', 'relu', 'softplus'] }]);
     }
-    expect(kinds.lstm_regressor.groups!.map((g) => g.id)).toEqual(['data', 'preprocessing', 'network', 'training']);
+    expect(kinds.lstm_regressor.groups!.map((g) => g.id)).toEqual(['data', 'preprocessing', 'network', 'training', 'cluster']);
   });
 
   it('%%dnn_regressor trains as a job, shows live progress in one display, stores the model and outputs rows with predictions', async () => {
