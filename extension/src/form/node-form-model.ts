@@ -1,4 +1,4 @@
-import type { ColumnInfo, FormGroup, NodeKindSchema } from '@flowbook/protocol';
+import type { ColumnInfo, FormGroup, KernelEvent, NodeKindSchema } from '@flowbook/protocol';
 import { ISignal, Signal } from '@lumino/signaling';
 import { FlowbookConnection } from '../comm/connection';
 import { FormData, ModelCell, YamlBodyError, applyEdits, editsBetween, parseModelCell, readFormData, upstreamOf } from './cell-body';
@@ -52,6 +52,8 @@ export class NodeFormModel {
 
   setConnection(connection: FlowbookConnection | null): void {
     if (connection !== this._connection) {
+      this._connection?.event.disconnect(this._onKernelEvent, this);
+      connection?.event.connect(this._onKernelEvent, this);
       this._connection = connection;
       this._schemas.clear();
       this._columnsKey = '';
@@ -129,6 +131,23 @@ export class NodeFormModel {
     );
   }
 
+  /**
+   * The upstream node finished: its columns can be read now (the form may have asked before it
+   * ran) or may have changed (it was computed again).
+   */
+  private _onKernelEvent(connection: FlowbookConnection, event: KernelEvent): void {
+    const cell = this._cell;
+    const upstream = cell ? upstreamOf(cell) : null;
+    if (event.type !== 'node_status' || !cell || !upstream || event.nodeId !== upstream.nodeId) {
+      return;
+    }
+    const reusable = event.status === 'cached' && this._columns !== null;
+    if ((event.status === 'done' || event.status === 'cached') && !reusable && this._schema?.kind === cell.kind) {
+      this._columnsKey = '';
+      this._loadColumns(connection, cell);
+    }
+  }
+
   private _loadColumns(connection: FlowbookConnection, cell: ModelCell): void {
     const upstream = upstreamOf(cell);
     const key = upstream ? `${upstream.nodeId}:${upstream.port ?? ''}` : '';
@@ -147,7 +166,7 @@ export class NodeFormModel {
           this._changed.emit();
         }
       },
-      // Without the upstream's columns (not run yet) the pickers stay free text.
+      // Without the upstream's columns (not run yet) the pickers stay free text until it finishes.
       () => undefined
     );
   }

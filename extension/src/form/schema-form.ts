@@ -46,10 +46,19 @@ export function validateData(kind: NodeKindSchema, data: FormData): FieldError[]
   }));
 }
 
+/** Column pickers at any depth (a tfscript cell's `training.label` sits one level down). */
 function withColumnChoices(schema: JsonSchema, columns: ColumnInfo[] | null): JsonSchema {
-  const picker = schema[COLUMN_ANNOTATION] as ColumnPickerAnnotation | undefined;
-  if (!picker || !columns || columns.length === 0) {
+  if (!columns || columns.length === 0) {
     return schema;
+  }
+  const picker = schema[COLUMN_ANNOTATION] as ColumnPickerAnnotation | undefined;
+  if (!picker) {
+    const nested = schema.properties as Record<string, JsonSchema> | undefined;
+    if (!nested) {
+      return schema;
+    }
+    const properties = Object.fromEntries(Object.entries(nested).map(([name, child]) => [name, withColumnChoices(child, columns)]));
+    return { ...schema, properties };
   }
   const names = columns.map(c => c.name);
   if (picker === 'one') {

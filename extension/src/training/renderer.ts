@@ -14,10 +14,32 @@ import { renderMetricChart } from './chart-svg';
  */
 export class TrainingRenderer extends Widget implements IRenderMime.IRenderer {
   private readonly _model = new TrainingChartModel();
+  // The parts that outlive an update: the kernel updates the display many times a second while a
+  // job runs, and a Stop button rebuilt on each update would slip away from under the pointer.
+  private readonly _nodeId = el('span', 'fb-Training-node');
+  private readonly _badge = el('span', 'fb-Badge');
+  private readonly _jobFact = el('span', 'fb-Training-fact');
+  private readonly _backendFact = el('span', 'fb-Training-fact');
+  private readonly _header = el('div', 'fb-Training-header');
+  private readonly _stop = el('button', 'jp-Button jp-mod-styled jp-mod-warn fb-Training-stop');
+  private readonly _bar = el('div', 'fb-Progress');
+  private readonly _fill = el('div', 'fb-Progress-fill');
+  private readonly _facts = el('div', 'fb-Training-facts');
+  private readonly _error = el('div', 'fb-Training-error');
+  private readonly _charts = el('div', 'fb-Training-charts');
+  private _stopping = false;
+  private _stopError: string | null = null;
 
   constructor(private readonly _trans: TranslationBundle) {
     super();
     this.addClass('fb-Training');
+    this._header.append(this._nodeId, this._badge, this._jobFact, this._backendFact);
+    this._bar.setAttribute('role', 'progressbar');
+    this._bar.setAttribute('aria-valuemin', '0');
+    this._bar.setAttribute('aria-valuemax', '100');
+    this._bar.appendChild(this._fill);
+    this.node.append(this._header, this._bar, this._facts, this._error, this._charts);
+    this._stop.addEventListener('click', () => this._requestStop());
     this._model.changed.connect(() => this._render());
   }
 
@@ -32,49 +54,37 @@ export class TrainingRenderer extends Widget implements IRenderMime.IRenderer {
       return;
     }
     const trans = this._trans;
-    clear(this.node);
     this.node.dataset.status = display.status;
 
-    const header = el('div', 'fb-Training-header');
-    header.appendChild(el('span', 'fb-Training-node', display.nodeId));
-    header.appendChild(el('span', `fb-Badge fb-mod-${display.status}`, statusLabel(trans, display.status)));
-    header.appendChild(el('span', 'fb-Training-fact', trans.__('job %1', display.jobId)));
-    header.appendChild(el('span', 'fb-Training-fact', trans.__('backend %1', display.backend)));
-    if (this._model.isRunning) {
-      header.appendChild(this._stopButton(display.jobId));
-    }
-    this.node.appendChild(header);
+    this._nodeId.textContent = display.nodeId;
+    this._badge.className = `fb-Badge fb-mod-${display.status}`;
+    this._badge.textContent = statusLabel(trans, display.status);
+    this._jobFact.textContent = trans.__('job %1', display.jobId);
+    this._backendFact.textContent = trans.__('backend %1', display.backend);
+    this._renderStop(display.jobId);
 
-    const bar = el('div', 'fb-Progress');
-    bar.setAttribute('role', 'progressbar');
-    bar.setAttribute('aria-valuemin', '0');
-    bar.setAttribute('aria-valuemax', '100');
-    bar.setAttribute('aria-valuenow', String(Math.round(progress.fraction * 100)));
-    const fill = el('div', 'fb-Progress-fill');
-    fill.style.width = `${(progress.fraction * 100).toFixed(1)}%`;
-    bar.appendChild(fill);
-    this.node.appendChild(bar);
+    const percent = progress.fraction * 100;
+    this._bar.setAttribute('aria-valuenow', String(Math.round(percent)));
+    this._fill.style.width = `${percent.toFixed(1)}%`;
 
-    const facts = el('div', 'fb-Training-facts');
-    facts.appendChild(el('span', 'fb-Training-epochs', trans.__('epoch %1 of %2', progress.epochsDone, progress.epochsTotal)));
+    clear(this._facts);
+    this._facts.appendChild(el('span', 'fb-Training-epochs', trans.__('epoch %1 of %2', progress.epochsDone, progress.epochsTotal)));
     if (this._model.isRunning && progress.batchesTotal > 0) {
-      facts.appendChild(el('span', 'fb-Training-batches', trans.__('batch %1 of %2', progress.batchesDone, progress.batchesTotal)));
+      this._facts.appendChild(el('span', 'fb-Training-batches', trans.__('batch %1 of %2', progress.batchesDone, progress.batchesTotal)));
     }
-    facts.appendChild(el('span', undefined, trans.__('elapsed %1', formatDuration(display.elapsedMs))));
+    this._facts.appendChild(el('span', undefined, trans.__('elapsed %1', formatDuration(display.elapsedMs))));
     if (this._model.isRunning && display.etaMs !== null) {
-      facts.appendChild(el('span', 'fb-Training-eta', trans.__('about %1 left', formatDuration(display.etaMs))));
+      this._facts.appendChild(el('span', 'fb-Training-eta', trans.__('about %1 left', formatDuration(display.etaMs))));
     }
     if (display.best) {
-      facts.appendChild(
+      this._facts.appendChild(
         el('span', 'fb-Training-best', trans.__('best epoch %1: %2 = %3', display.best.epoch, display.best.metric, display.best.value.toPrecision(4)))
       );
     }
-    this.node.appendChild(facts);
-    if (display.error) {
-      this.node.appendChild(el('div', 'fb-Training-error', display.error));
-    }
+    this._error.textContent = display.error ?? '';
+    this._error.hidden = !display.error;
 
-    const charts = el('div', 'fb-Training-charts');
+    clear(this._charts);
     const labels = { train: trans.__('train'), val: trans.__('validation'), epoch: trans.__('epoch') };
     for (const chart of this._model.charts) {
       const figure = el('figure', 'fb-Training-chart');
@@ -84,28 +94,57 @@ export class TrainingRenderer extends Widget implements IRenderMime.IRenderer {
       caption.appendChild(el('span', 'fb-Legend fb-mod-val', labels.val));
       figure.appendChild(caption);
       figure.appendChild(renderMetricChart(chart, labels));
-      charts.appendChild(figure);
+      this._charts.appendChild(figure);
     }
-    this.node.appendChild(charts);
   }
 
-  private _stopButton(jobId: string): HTMLButtonElement {
-    const button = el('button', 'jp-Button jp-mod-styled jp-mod-warn fb-Training-stop', this._trans.__('Stop'));
+  /** Stop shows while the job runs; it works only when a live kernel of this page owns the job. */
+  private _renderStop(jobId: string): void {
+    const trans = this._trans;
+    const button = this._stop;
+    if (!this._model.isRunning) {
+      button.remove();
+      return;
+    }
+    if (button.parentNode !== this._header) {
+      this._header.appendChild(button);
+    }
+    button.dataset.jobId = jobId;
+    if (this._stopping) {
+      button.disabled = true;
+      button.textContent = trans.__('Stopping…');
+      return;
+    }
     const live = jobRegistry.isLive(jobId);
     button.disabled = !live;
-    button.title = live
-      ? this._trans.__('Stop training and keep the best model so far')
-      : this._trans.__('No running Flowbook kernel owns this job');
-    button.addEventListener('click', () => {
-      button.disabled = true;
-      button.textContent = this._trans.__('Stopping…');
-      jobRegistry.stop(jobId).catch((error: Error) => {
-        button.textContent = this._trans.__('Stop');
-        button.disabled = false;
-        button.title = error.message;
-      });
-    });
-    return button;
+    button.textContent = trans.__('Stop');
+    button.title =
+      this._stopError ??
+      (live ? trans.__('Stop training and keep the best model so far') : trans.__('No running Flowbook kernel owns this job'));
+  }
+
+  private _requestStop(): void {
+    const jobId = this._stop.dataset.jobId;
+    if (!jobId || this._stopping) {
+      return;
+    }
+    this._stopping = true;
+    this._stopError = null;
+    this._renderStop(jobId);
+    jobRegistry.stop(jobId).then(
+      stopped => {
+        if (!stopped) {
+          this._stopping = false;
+          this._stopError = this._trans.__('No running Flowbook kernel owns this job');
+          this._renderStop(jobId);
+        }
+      },
+      (error: Error) => {
+        this._stopping = false;
+        this._stopError = error.message;
+        this._renderStop(jobId);
+      }
+    );
   }
 }
 

@@ -31,6 +31,28 @@ describe('NodeFormModel', () => {
     expect(model.columns).toEqual([{ name: 'species', type: 'utf8' }]);
   });
 
+  it('asks for the columns again once an upstream that had not run yet finishes', async () => {
+    const { comm, model } = withKernel();
+    model.setCellText(CELL);
+    comm.push({ type: 'reply', requestId: comm.last().requestId, ok: true, result: DNN_CLASSIFIER });
+    await settle();
+    comm.push({ type: 'reply', requestId: comm.last().requestId, ok: false, error: { message: 'node `parts` is not defined' } });
+    await settle();
+    expect(model.columns).toBeNull();
+    model.setCellText(CELL.replace('epochs: 0', 'epochs: 5'));
+    expect(comm.sent.filter(r => r.type === 'get_columns')).toHaveLength(1); // no retry on every edit
+
+    comm.push({ type: 'node_status', nodeId: 'iris', status: 'done' });
+    expect(comm.sent.filter(r => r.type === 'get_columns')).toHaveLength(1); // another node
+    comm.push({ type: 'node_status', nodeId: 'parts', status: 'done', rows: 150 });
+    expect(comm.last()).toMatchObject({ type: 'get_columns', nodeId: 'parts', port: 'train' });
+    comm.push({ type: 'reply', requestId: comm.last().requestId, ok: true, result: { columns: [{ name: 'species', type: 'utf8' }] } });
+    await settle();
+    expect(model.columns).toEqual([{ name: 'species', type: 'utf8' }]);
+    comm.push({ type: 'node_status', nodeId: 'parts', status: 'cached', rows: 150 });
+    expect(comm.sent.filter(r => r.type === 'get_columns')).toHaveLength(2); // the same output
+  });
+
   it('asks for a kind schema only once', async () => {
     const { comm, model } = withKernel();
     model.setCellText(CELL);

@@ -16,6 +16,22 @@ describe('schema form', () => {
     expect(schema.required).toEqual(['target', 'features']);
   });
 
+  it('reaches column pickers nested in a group, as in a tfscript cell\'s training settings', () => {
+    const tfscript = {
+      kind: 'tfscript', title: 'TensorFlow script',
+      schema: { type: 'object', properties: { training: { type: 'object', properties: {
+        label: { type: 'string', 'x-flowbook-column': 'one' },
+        features: { type: 'array', items: { type: 'string' }, 'x-flowbook-column': 'many' },
+        epochs: { type: 'integer' }
+      } } } },
+      groups: [{ id: 'training', title: 'Training', properties: ['training'] }]
+    };
+    const schema = groupSchema(tfscript as never, tfscript.groups[0], COLUMNS) as any;
+    expect(schema.properties.training.properties.label.enum).toEqual(['sepalLength', 'petalWidth', 'species']);
+    expect(schema.properties.training.properties.features.items.enum).toEqual(['sepalLength', 'petalWidth', 'species']);
+    expect(schema.properties.training.properties.epochs).toEqual({ type: 'integer' });
+  });
+
   it('leaves column fields free text while the upstream columns are unknown', () => {
     const schema = groupSchema(DNN_CLASSIFIER, DNN_CLASSIFIER.groups[0], null) as any;
     expect(schema.properties.target.enum).toBeUndefined();

@@ -45,6 +45,26 @@ describe('TrainingRenderer', () => {
     expect(renderer.node.querySelector('.fb-Training-epochs')!.textContent).toBe('epoch 3 of 20');
   });
 
+  it('keeps the same Stop button across updates, so a click between two updates lands', async () => {
+    const comm = new FakeComm();
+    const connection = new FlowbookConnection(comm);
+    jobRegistry.track(connection);
+    comm.push({ type: 'job_started', jobId: 'job-9', nodeId: 'species', backend: 'wasm', logPath: 'l', tensorboardDir: 't', epochs: 20, batchesPerEpoch: 4 });
+    const renderer = await rendered(RUNNING);
+    const stop = renderer.node.querySelector<HTMLButtonElement>('.fb-Training-stop')!;
+    stop.click();
+    await renderer.renderModel({ data: { [TRAINING_MIME]: { ...RUNNING, batches: { done: 2, total: 4 } } } } as never);
+    expect(renderer.node.querySelector('.fb-Training-stop')).toBe(stop);
+    expect(stop.disabled).toBe(true);
+    expect(stop.textContent).toBe('Stopping…');
+    expect(comm.sent.filter(r => r.type === 'stop_job')).toHaveLength(1);
+    comm.push({ type: 'reply', requestId: comm.last().requestId, ok: true, result: { stopped: true } });
+    await settle();
+    await renderer.renderModel({ data: { [TRAINING_MIME]: { ...RUNNING, status: 'stopped', etaMs: null } } } as never);
+    expect(renderer.node.querySelector('.fb-Training-stop')).toBeNull();
+    connection.dispose();
+  });
+
   it('offers Stop only when a live kernel owns the job, and sends stop_job to it', async () => {
     const saved = await rendered(RUNNING);
     expect(saved.node.querySelector<HTMLButtonElement>('.fb-Training-stop')!.disabled).toBe(true);

@@ -225,7 +225,9 @@ export function createFlowSession(options: FlowSessionOptions): FlowSession {
       return { kind: name, title: kind.title, schema, groups: [...groups] };
     },
     async columns(nodeId, port) {
-      await flow.run(nodeId, codeRunOptions());
+      // A current output answers as it is: asking for columns must not re-report the node as cached.
+      const current = flow.state(nodeId);
+      if (!current.manifest || (current.status !== 'done' && current.status !== 'cached')) await flow.run(nodeId, codeRunOptions());
       const manifest = flow.state(nodeId).manifest!;
       const chosen = port ?? kinds.get(flow.definition(nodeId).kind).outputPorts[0];
       const stored = chosen !== undefined ? manifest.ports[chosen] : undefined;

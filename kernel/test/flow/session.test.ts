@@ -240,6 +240,11 @@ describe('what the extension asks for', () => {
     expect(await s.columns('sales')).toEqual([{ name: 'city', type: expect.stringMatching(/string|utf8/) }, { name: 'qty', type: expect.any(String) }]);
     s.globals.flow.node({ id: 'parts', kind: 'split', from: 'sales', body: 'seed: 1' });
     expect((await s.columns('parts', 'test')).map((c) => c.name)).toEqual(['city', 'qty']);
+    // Asked again (the form follows every edit), a current output is read as it is: no run, no event.
+    const events: string[] = [];
+    s.on((event) => events.push(event.type));
+    expect((await s.columns('parts', 'train')).map((c) => c.name)).toEqual(['city', 'qty']);
+    expect(events).toEqual([]);
     await expect(s.columns('parts', 'validation')).rejects.toThrow('no output port `validation`');
   });
 });
