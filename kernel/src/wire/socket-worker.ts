@@ -10,7 +10,7 @@ import { Messenger } from '../core/messenger';
 import { endpoint } from './connection';
 import type { SocketName } from './connection';
 import { decodeFrames, encodeMessage } from './frames';
-import { SerialSender } from './serial-sender';
+import { SerialSender } from '../zmq/serial-sender';
 import { createSigner } from './signer';
 import type { FromSocketWorker, SocketWorkerData, ToSocketWorker } from './worker-protocol';
 

@@ -1,5 +1,5 @@
 import * as zmq from 'zeromq';
-import { SerialSender } from '../../wire/serial-sender';
+import { SerialSender } from '../../zmq/serial-sender';
 import type { ClusterRole } from './launcher';
 import { decodePacket, encodePacket, processName, type FromChief, type Packet, type ToChief } from './protocol';
 

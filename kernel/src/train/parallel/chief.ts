@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as zmq from 'zeromq';
 import { FlowbookError } from '../../errors';
-import { SerialSender } from '../../wire/serial-sender';
+import { SerialSender } from '../../zmq/serial-sender';
 import {
   BestEpochKeeper, epochMetric, evaluate, lossNotFinite, progress,
   type EpochRecord, type FitFunction, type FitOptions, type FitResult, type FitSamples,

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import * as zmq from 'zeromq';
-import { SerialSender } from '../../wire/serial-sender';
+import { SerialSender } from '../../zmq/serial-sender';
 import { selectBackend } from '../backend';
 import { makeOptimizer } from '../fit';
 import type { ChiefLink } from './chief-link';
