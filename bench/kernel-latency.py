@@ -34,7 +34,7 @@ WARM_UP_EXECUTES = 5
 
 # The kernelspec goes into a temporary prefix, so the bench never touches the user's Jupyter setup.
 PREFIX = tempfile.mkdtemp(prefix="flowbook-bench-")
-subprocess.run(["node", str(ROOT / "kernel" / "bin" / "flowbook.js"), "install", "--prefix", PREFIX], check=True, stdout=subprocess.DEVNULL)
+subprocess.run(["node", str(ROOT / "kernel" / "bin" / "flowbook.js"), "install", "--prefix", PREFIX, "--kernel-only"], check=True, stdout=subprocess.DEVNULL)
 PROTOCOL_ONLY_SPEC = Path(PREFIX, "share", "jupyter", "kernels", "flowbook-protocol-only")
 PROTOCOL_ONLY_SPEC.mkdir(parents=True)
 (PROTOCOL_ONLY_SPEC / "kernel.json").write_text(json.dumps({

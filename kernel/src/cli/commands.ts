@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { FlowbookError, isFlowbookError } from '../errors';
 import { installKernelSpec, kernelsDir, uninstallKernelSpec } from './kernelspec';
 import type { SpecLocation } from './kernelspec';
-import { installLabExtension, labExtensionsDir, uninstallLabExtension } from './labextension';
+import { buildLabExtension, installLabExtension, labExtensionsDir, uninstallLabExtension } from './labextension';
 import { run } from './run';
 
 /** One `flowbook <name>` subcommand. */
@@ -42,12 +42,15 @@ export function parseLocation(args: string[]): SpecLocation {
   return location;
 }
 
+const KERNEL_ONLY = '--kernel-only';
+
 const install: Command = {
-  usage: 'install [--user | --sys-prefix | --prefix DIR]',
-  summary: 'install the Flowbook kernelspec and JupyterLab extension for Jupyter (default: --user)',
+  usage: `install [--user | --sys-prefix | --prefix DIR] [${KERNEL_ONLY}]`,
+  summary: 'install the Flowbook kernelspec and JupyterLab extension for Jupyter (default: --user); the extension is built first on a fresh checkout',
   async run(args, io) {
+    const kernelOnly = args.includes(KERNEL_ONLY);
     const dir = installKernelSpec(
-      parseLocation(args),
+      parseLocation(args.filter((arg) => arg !== KERNEL_ONLY)),
       {
         node: process.execPath,
         kernelMain: join(PACKAGE_ROOT, 'dist', 'main.js'),
@@ -57,12 +60,17 @@ const install: Command = {
       io.env,
     );
     io.out(`Installed the Flowbook kernelspec in ${dir}`);
+    if (kernelOnly) return 0;
     try {
-      io.out(`Installed the Flowbook JupyterLab extension in ${installLabExtension(extensionDir(io.env), labExtensionsDir(dirname(dir)))}`);
+      const extension = extensionDir(io.env);
+      buildLabExtension(extension, io.err);
+      io.out(`Installed the Flowbook JupyterLab extension in ${installLabExtension(extension, labExtensionsDir(dirname(dir)))}`);
     } catch (error) {
-      // The kernel works without the extension (notebooks, `flowbook run`): say how to add it.
+      // The kernel is installed and works without the extension (notebooks, `flowbook run`), but
+      // the command did not do all it says: say how to finish, and fail.
       if (!isFlowbookError(error)) throw error;
       io.err(error.describe());
+      return 1;
     }
     return 0;
   },

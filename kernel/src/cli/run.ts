@@ -54,7 +54,7 @@ export const run: Command = {
     });
     const outPath = options.out ?? defaultOutPath(options.notebook);
     writeFileSync(outPath, serializeNotebook(result.notebook));
-    for (const line of summaryLines(notebookResults(result.notebook, result.cellNumbersRun))) io.out(line);
+    for (const line of summaryLines(notebookResults(result.notebook))) io.out(line);
     io.out(`Wrote the executed notebook to ${outPath}`);
     if (result.failure) {
       io.err(`flowbook run: cell ${result.failure.cellNumber} failed: ${result.failure.ename}: ${result.failure.evalue}`);

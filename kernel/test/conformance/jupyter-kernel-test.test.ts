@@ -15,7 +15,7 @@ const FLOWBOOK_BIN = join(__dirname, '..', '..', 'bin', 'flowbook.js');
 
 function installIntoPrefix(): { dir: string; env: NodeJS.ProcessEnv } {
   const dir = mkdtempSync(join(tmpdir(), 'flowbook-conformance-'));
-  const install = spawnSync(process.execPath, [FLOWBOOK_BIN, 'install', '--prefix', dir], { encoding: 'utf8' });
+  const install = spawnSync(process.execPath, [FLOWBOOK_BIN, 'install', '--prefix', dir, '--kernel-only'], { encoding: 'utf8' });
   expect(install.status).toBe(0);
   const env = {
     ...process.env,

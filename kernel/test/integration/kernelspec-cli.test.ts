@@ -17,7 +17,7 @@ const temp = () => mkdtempSync(join(tmpdir(), 'flowbook-cli-'));
 describe('flowbook install', () => {
   it('--prefix DIR writes kernel.json (node, dist/main.js, {connection_file}) and both PNG logos', () => {
     const prefix = temp();
-    const result = flowbook(['install', '--prefix', prefix]);
+    const result = flowbook(['install', '--prefix', prefix, '--kernel-only']);
     expect(result.status).toBe(0);
     const dir = join(prefix, 'share', 'jupyter', 'kernels', 'flowbook');
     expect(result.stdout).toContain(dir);
@@ -38,7 +38,7 @@ describe('flowbook install', () => {
 
   it('with no flag installs for the user, in the Jupyter data dir, and uninstall removes it', () => {
     const data = temp();
-    expect(flowbook(['install'], { JUPYTER_DATA_DIR: data }).status).toBe(0);
+    expect(flowbook(['install', '--kernel-only'], { JUPYTER_DATA_DIR: data }).status).toBe(0);
     expect(existsSync(join(data, 'kernels', 'flowbook', 'kernel.json'))).toBe(true);
     const removed = flowbook(['uninstall', '--user'], { JUPYTER_DATA_DIR: data });
     expect(removed.status).toBe(0);
@@ -48,7 +48,7 @@ describe('flowbook install', () => {
 
   it('--sys-prefix uses the active environment, and says how to fix it when none is active', () => {
     const venv = temp();
-    expect(flowbook(['install', '--sys-prefix'], { VIRTUAL_ENV: venv }).status).toBe(0);
+    expect(flowbook(['install', '--sys-prefix', '--kernel-only'], { VIRTUAL_ENV: venv }).status).toBe(0);
     expect(existsSync(join(venv, 'share', 'jupyter', 'kernels', 'flowbook', 'kernel.json'))).toBe(true);
     const none = flowbook(['install', '--sys-prefix']);
     expect(none.status).toBe(1);

@@ -47,11 +47,37 @@ describe('flowbook install and the JupyterLab extension', () => {
     expect(existsSync(join(prefix, 'share', 'jupyter', 'labextensions', '@flowbook', 'jupyterlab-extension', 'package.json'))).toBe(true);
   });
 
-  it('an unbuilt extension still installs the kernel and says how to build the extension', () => {
+  it('builds the extension of a fresh checkout first (npm run build), then installs it', () => {
+    const data = temp();
+    const extension = extensionFolder(false);
+    const made = join(extension, 'labextension');
+    writeFileSync(join(extension, 'build.js'), `const fs = require('fs');
+fs.mkdirSync(${JSON.stringify(join(made, 'static'))}, { recursive: true });
+fs.writeFileSync(${JSON.stringify(join(made, 'package.json'))}, '{"name":"@flowbook/jupyterlab-extension"}');
+fs.writeFileSync(${JSON.stringify(join(made, 'static', 'remoteEntry.built.js'))}, 'built');`);
+    writeFileSync(join(extension, 'package.json'), JSON.stringify({ name: '@flowbook/jupyterlab-extension', version: '0.1.0', scripts: { build: 'node build.js' } }));
+    const result = flowbook(['install'], { JUPYTER_DATA_DIR: data, FLOWBOOK_EXTENSION_DIR: extension });
+    expect(result.stderr).toContain('Building the JupyterLab extension');
+    expect(result.status).toBe(0);
+    expect(readFileSync(join(data, 'labextensions', '@flowbook', 'jupyterlab-extension', 'static', 'remoteEntry.built.js'), 'utf8')).toBe('built');
+  });
+
+  it('a failing build installs the kernel, shows the build error and exits non-zero', () => {
+    const data = temp();
+    const extension = extensionFolder(false);
+    writeFileSync(join(extension, 'package.json'), JSON.stringify({ name: '@flowbook/jupyterlab-extension', version: '0.1.0', scripts: { build: 'node -e "console.error(\'rspack: out of memory\'); process.exit(3)"' } }));
+    const result = flowbook(['install'], { JUPYTER_DATA_DIR: data, FLOWBOOK_EXTENSION_DIR: extension });
+    expect(result.status).toBe(1);
+    expect(existsSync(join(data, 'kernels', 'flowbook', 'kernel.json'))).toBe(true);
+    expect(result.stderr).toContain('Building the JupyterLab extension failed at `npm run build --silent`');
+    expect(result.stderr).toContain('rspack: out of memory');
+  });
+
+  it('an extension that is neither built nor buildable still installs the kernel, says how to build it, and fails', () => {
     const data = temp();
     const extension = extensionFolder(false);
     const result = flowbook(['install'], { JUPYTER_DATA_DIR: data, FLOWBOOK_EXTENSION_DIR: extension });
-    expect(result.status).toBe(0);
+    expect(result.status).toBe(1);
     expect(existsSync(join(data, 'kernels', 'flowbook', 'kernel.json'))).toBe(true);
     expect(existsSync(join(data, 'labextensions'))).toBe(false);
     expect(result.stderr).toContain('The JupyterLab extension is not built');
