@@ -33,13 +33,13 @@ export interface RunFailure {
 export interface RunResult {
   notebook: Notebook;
   failure?: RunFailure;
-  /** The 1-based numbers of the cells this run executed; the others keep the outputs they had. */
+  /** The 1-based numbers of the cells this run executed; the other code cells are left without outputs. */
   cellNumbersRun: number[];
 }
 
 /**
  * Executes a notebook through a real Flowbook kernel over ZeroMQ, the same protocol path JupyterLab
- * takes, and returns it with its outputs. Stops at the first failing cell.
+ * takes, and returns it with the outputs of this run only. Stops at the first failing cell.
  */
 export async function runNotebook(notebook: Notebook, notebookPath: string, options: RunOptions = {}): Promise<RunResult> {
   const codeCells = notebook.cells
@@ -92,6 +92,13 @@ export async function runNotebook(notebook: Notebook, notebookPath: string, opti
     }
   } finally {
     await client.close();
+  }
+  // A cell this run did not execute (after a failure, or left out by --node) would otherwise show the
+  // outputs saved by an old run, e.g. a model and its R² that this run never produced.
+  for (const { cell, cellNumber } of codeCells) {
+    if (cellNumbersRun.includes(cellNumber)) continue;
+    cell.outputs = [];
+    cell.execution_count = null;
   }
   return { notebook, failure, cellNumbersRun };
 }

@@ -5,17 +5,17 @@ import type { Notebook, Output } from './notebook';
 const TRAINING_MIME = 'application/vnd.flowbook.training+json';
 const METRICS_MIME = 'application/vnd.flowbook.metrics+json';
 
-/** The structured displays of an executed notebook, in cell order, each with its 1-based cell number;
- * only the cells in `cellNumbers` when given (a `--node` run leaves the other cells' old outputs). */
+/** The structured displays of an executed notebook, in cell order, each with its 1-based cell number.
+ * runNotebook clears the cells it did not execute, so these are this run's results only. */
 export interface NotebookResults {
   trainings: Array<{ cellNumber: number; training: TrainingDisplay }>;
   metrics: Array<{ cellNumber: number; metrics: MetricsDisplay }>;
 }
 
-export function notebookResults(notebook: Notebook, cellNumbers?: readonly number[]): NotebookResults {
+export function notebookResults(notebook: Notebook): NotebookResults {
   const results: NotebookResults = { trainings: [], metrics: [] };
   notebook.cells.forEach((cell, index) => {
-    if (cell.cell_type !== 'code' || (cellNumbers && !cellNumbers.includes(index + 1))) return;
+    if (cell.cell_type !== 'code') return;
     for (const data of cell.outputs.map(bundleOf)) {
       if (!data) continue;
       if (TRAINING_MIME in data) results.trainings.push({ cellNumber: index + 1, training: data[TRAINING_MIME] as TrainingDisplay });

@@ -19,6 +19,26 @@ function notebookOf(cells: Array<{ type: 'code' | 'markdown'; source: string }>)
   };
 }
 
+/** What a notebook saved from an old run holds: every code cell with an execution count and an output,
+ * here a trained model's metrics display (what the Results summary reports) that this run must not claim. */
+function withSavedOutputs(notebook: Notebook): Notebook {
+  notebook.cells.forEach((cell, index) => {
+    if (cell.cell_type !== 'code') return;
+    cell.execution_count = 100 + index;
+    cell.outputs = [{
+      output_type: 'display_data',
+      data: {
+        'text/plain': `old output of cell ${index + 1}`,
+        'application/vnd.flowbook.metrics+json': { task: 'regression', nodeId: 'old', split: 'an old run', rows: 1, r2: 0.9, rmse: 1, mae: 1 },
+      },
+      metadata: {},
+    }];
+  });
+  return notebook;
+}
+
+const cleared = { execution_count: null, outputs: [] };
+
 describe('flowbook run: a notebook executed headless through the real kernel', () => {
   it('fills outputs and execution counts, and stops at the first error naming its cell', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'flowbook-run-'));
@@ -41,18 +61,58 @@ describe('flowbook run: a notebook executed headless through the real kernel', (
     expect(result.cellNumbersRun).toEqual([2, 3, 4]);
   }, 60_000);
 
+  it('after a failure, the cells that did not run lose the outputs saved by an old run', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'flowbook-run-')), 'n.ipynb');
+    const notebook = withSavedOutputs(notebookOf([
+      { type: 'markdown', source: '# A notebook' },
+      { type: 'code', source: 'console.log("ran")' },
+      { type: 'code', source: 'throw new Error("boom")' },
+      { type: 'code', source: 'console.log("never runs")' },
+      { type: 'code', source: 'console.log("nor this")' },
+    ]));
+    const { notebook: executed } = await runNotebook(notebook, path);
+    const [markdown, ran, boom, never, nor] = executed.cells as any[];
+    expect(markdown).toEqual({ cell_type: 'markdown', id: 'cell-0', metadata: {}, source: '# A notebook' });
+    expect(ran).toMatchObject({ execution_count: 1, outputs: [{ output_type: 'stream', text: 'ran\n' }] });
+    expect(boom).toMatchObject({ execution_count: 2, outputs: [{ output_type: 'error', evalue: 'boom' }] });
+    expect(never).toMatchObject(cleared);
+    expect(nor).toMatchObject(cleared);
+  }, 60_000);
+
+  it('with --node, the cells it skipped lose the outputs saved by an old run', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'flowbook-run-')), 'n.ipynb');
+    const notebook = withSavedOutputs(notebookOf([
+      { type: 'code', source: 'console.log("setup")' },
+      { type: 'code', source: '%%node a\n[{ x: 1 }]' },
+      { type: 'code', source: '%%node b\n[{ y: 2 }]' },
+      { type: 'code', source: 'console.log("after")' },
+    ]));
+    const result = await runNotebook(notebook, path, { node: 'a' });
+    expect(result.failure).toBeUndefined();
+    expect(result.cellNumbersRun).toEqual([1, 2]);
+    const [setup, a, b, after] = result.notebook.cells as any[];
+    expect(setup).toMatchObject({ execution_count: 1, outputs: [{ output_type: 'stream', text: 'setup\n' }] });
+    expect(a.execution_count).toBe(2);
+    expect(JSON.stringify(a.outputs)).not.toContain('old output');
+    expect(b).toMatchObject(cleared);
+    expect(after).toMatchObject(cleared);
+  }, 60_000);
+
   it('exits non-zero with the cell number and writes the executed notebook beside the source', () => {
     const dir = mkdtempSync(join(tmpdir(), 'flowbook-run-'));
     const path = join(dir, 'failing.ipynb');
-    writeFileSync(path, JSON.stringify(notebookOf([
+    writeFileSync(path, JSON.stringify(withSavedOutputs(notebookOf([
       { type: 'code', source: 'let total = 1 + 2;' },
       { type: 'code', source: 'total.nope()' },
-    ])));
+      { type: 'code', source: 'console.log(total)' },
+    ]))));
     const run = spawnSync(process.execPath, [FLOWBOOK_BIN, 'run', path], { encoding: 'utf8', timeout: 60_000 });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/cell 2 failed: .*nope/);
     const executed = JSON.parse(readFileSync(join(dir, 'failing.executed.ipynb'), 'utf8')) as Notebook;
     expect((executed.cells[1] as any).outputs[0].output_type).toBe('error');
-    expect(run.stdout).toContain('[2/2] cell 2: total.nope()');
+    expect(executed.cells[2]).toMatchObject(cleared);
+    expect(run.stdout).toContain('[2/3] cell 2: total.nope()');
+    expect(run.stdout).not.toContain('Results:'); // the old run's metrics are gone, not summarized as this run's
   }, 60_000);
 });

@@ -53,12 +53,6 @@ describe('the results summary at the end of a run', () => {
     ]);
   });
 
-  it('leaves out the old outputs of cells the run did not execute (a --node run)', () => {
-    const results = notebookResults(notebook, [2]);
-    expect(results.metrics.map(({ cellNumber }) => cellNumber)).toEqual([2]);
-    expect(results.trainings).toHaveLength(1);
-  });
-
   it('says nothing for a notebook that trains and scores nothing', () => {
     expect(summaryLines(notebookResults({ ...notebook, cells: [notebook.cells[0]] }))).toEqual([]);
   });
