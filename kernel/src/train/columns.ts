@@ -37,6 +37,18 @@ export function requireColumn(table: arrow.Table, name: string, what: string): a
   return vector;
 }
 
+/**
+ * Whether a column holds at least one value. NaN and ±Infinity count as missing, as in readNumbers, so an
+ * all-NaN column is as empty as an all-null one (C4: an empty column has nothing to learn or standardize).
+ */
+export function hasAnyValue(vector: arrow.Vector): boolean {
+  for (let i = 0; i < vector.length; i++) {
+    const v: unknown = vector.get(i);
+    if (v !== null && v !== undefined && !(typeof v === 'number' && !Number.isFinite(v))) return true;
+  }
+  return false;
+}
+
 /** Numbers with a validity mask; NaN counts as missing too, so it meets the missing-value policy (A1). */
 export function readNumbers(table: arrow.Table, name: string): { values: Float64Array; valid: Uint8Array } {
   const read = columnToFloat64(requireColumn(table, name, 'column'), name);

@@ -21,6 +21,7 @@ export interface TrainingResult {
   metrics: ModelMetrics;
   fit: FitResult;
   split: TrainedModel['split'];
+  warnings: TrainedModel['warnings'];
   backend: BackendInfo;
   /** Prediction columns for every input row, for the node's output table. */
   predictions: PredictionColumn[];

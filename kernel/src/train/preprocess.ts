@@ -1,6 +1,6 @@
 import type * as arrow from 'apache-arrow';
 import { FlowbookError } from '../errors';
-import { columnRole, describeType, readCategories, readLabels, readNumbers, requireColumn } from './columns';
+import { columnRole, describeType, hasAnyValue, readCategories, readLabels, readNumbers, requireColumn } from './columns';
 import type { PreprocessingParams } from './params/groups';
 
 export type Label = string | number | boolean;
@@ -33,11 +33,30 @@ export interface FeatureChoice {
   maxCategories: number;
 }
 
-/** Resolves the feature columns: the user's list (checked) or every usable column. */
-export function chooseFeatures(table: arrow.Table, choice: FeatureChoice): string[] {
+export interface ChosenFeatures {
+  features: string[];
+  /** Columns the default choice left out for a reason the user should hear of, for the node's warnings. */
+  warnings: string[];
+}
+
+/**
+ * Resolves the feature columns: the user's list (checked) or every usable column. A column without a
+ * single value in the input rows is never a feature (C4): it would train on a constant fill.
+ */
+export function chooseFeatures(table: arrow.Table, choice: FeatureChoice): ChosenFeatures {
+  // With no rows at all every column is empty; the row count check later says what is really wrong.
+  const isEmpty = (name: string) => table.numRows > 0 && !hasAnyValue(table.getChild(name)!);
   if (choice.features) {
     for (const name of choice.features) {
       const role = columnRole(requireColumn(table, name, 'feature').type);
+      if (isEmpty(name)) {
+        throw new FlowbookError(
+          'EmptyFeature',
+          `feature \`${name}\` has no value in any of the ${table.numRows} input rows, so a model cannot learn from it`,
+          `remove \`${name}\` from features, or fill it upstream`,
+          { column: name },
+        );
+      }
       if (role === 'unusable' || role === 'time') {
         throw new FlowbookError(
           'UnusableFeature',
@@ -47,25 +66,27 @@ export function chooseFeatures(table: arrow.Table, choice: FeatureChoice): strin
         );
       }
     }
-    return choice.features;
+    return { features: choice.features, warnings: [] };
   }
-  const chosen = table.schema.fields
-    .filter((f) => !choice.exclude.includes(f.name))
-    .filter((f) => {
-      const role = columnRole(f.type);
+  const candidates = table.schema.fields.map((f) => f.name).filter((name) => !choice.exclude.includes(name));
+  const empty = candidates.filter(isEmpty);
+  const chosen = candidates
+    .filter((name) => !empty.includes(name))
+    .filter((name) => {
+      const role = columnRole(table.getChild(name)!.type);
       if (role === 'numeric') return true;
       if (role !== 'categorical') return false;
-      return new Set(readCategories(table, f.name).filter((v) => v !== null)).size <= choice.maxCategories;
-    })
-    .map((f) => f.name);
+      return new Set(readCategories(table, name).filter((v) => v !== null)).size <= choice.maxCategories;
+    });
   if (chosen.length === 0) {
     throw new FlowbookError(
       'NoFeatures',
-      `the input has no usable feature columns besides the target \`${choice.target}\``,
+      `the input has no usable feature columns besides the target \`${choice.target}\`${empty.length > 0 ? ` (empty: ${empty.map((n) => `\`${n}\``).join(', ')})` : ''}`,
       'list the input columns under `features:`; numbers, booleans and text with few distinct values can be used',
     );
   }
-  return chosen;
+  const warnings = empty.map((name) => `column \`${name}\` has no value in any of the ${table.numRows} input rows, so it is left out of the features`);
+  return { features: chosen, warnings };
 }
 
 /** The raw columns of a table that preprocessing reads, each read once. */

@@ -34,6 +34,8 @@ export interface TrainedModel {
   backend: BackendInfo;
   /** Samples per split; for classes also the class counts per split (T3). */
   split: { training: number; validation: number; classCounts?: { training: number[]; validation: number[] } };
+  /** What the node should warn about, e.g. an empty column left out of the default features (C4). */
+  warnings: string[];
 }
 
 /**
@@ -49,7 +51,7 @@ export async function trainModel(spec: ModelSpec, table: arrow.Table, hooks: Tra
   const classification = spec.kind === 'dnn_classifier';
 
   const exclude = lstm ? [lstm.order, lstm.group].filter((c): c is string => c !== undefined) : [p.target];
-  const features = chooseFeatures(table, { target: p.target, features: p.features, exclude, maxCategories: p.preprocessing.max_categories });
+  const { features, warnings } = chooseFeatures(table, { target: p.target, features: p.features, exclude, maxCategories: p.preprocessing.max_categories });
   const raw = readColumns(table, features);
   const n = table.numRows;
 
@@ -196,7 +198,7 @@ export async function trainModel(spec: ModelSpec, table: arrow.Table, hooks: Tra
       metrics = regressionMetrics(actual, toTargetUnits(preprocessing, outputs), preprocessing.targetMean!, evaluatedOn, persistence);
     }
     return {
-      model, preprocessing, metrics, fit, backend,
+      model, preprocessing, metrics, fit, backend, warnings,
       split: { training: trainSamples.length, validation: validationSamples.length, ...(classCounts ? { classCounts } : {}) },
     };
   } catch (e) {

@@ -44,6 +44,7 @@ async function train(message: Extract<ToWorker, { type: 'train' }>): Promise<voi
       metrics: trained.metrics,
       fit: trained.fit,
       split: trained.split,
+      warnings: trained.warnings,
       backend: trained.backend,
     },
   });

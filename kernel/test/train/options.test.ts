@@ -199,6 +199,16 @@ describe('preprocessing options reach the model', () => {
     await expect(train('dnn_regressor', { target: 'y', preprocessing: { missing: 'error' }, training: quick }, table)).rejects.toThrow('feature `a` is missing in row 4');
   });
 
+  it('C4: an all-empty column is left out of the default features with a warning; listed under features it is an error', async () => {
+    const table = toArrowTable(Array.from({ length: 40 }, (_, i) => ({ v: i, empty: null, y: 10 + i })));
+    const { inputs, warnings } = await inspect('dnn_regressor', { target: 'y', training: quick }, table,
+      ({ preprocessing, warnings }) => ({ inputs: preprocessing.inputNames, warnings }));
+    expect(inputs).toEqual(['v']);
+    expect(warnings).toEqual(['column `empty` has no value in any of the 40 input rows, so it is left out of the features']);
+    await expect(train('dnn_regressor', { target: 'y', features: ['v', 'empty'], training: quick }, table))
+      .rejects.toThrow('feature `empty` has no value in any of the 40 input rows');
+  });
+
   it('text columns are one-hot encoded; the vocabulary is saved with the model and sizes its input', async () => {
     const cars = loadJson('cars.json');
     const { origin, width, names } = await inspect('dnn_regressor', {

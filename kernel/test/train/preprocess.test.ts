@@ -58,9 +58,44 @@ describe('preprocessing', () => {
       name: arrow.vectorFromArray(['p', 'q', 'r']),
       kind: arrow.vectorFromArray(['u', 'u', 'v']),
     });
-    expect(chooseFeatures(table, { target: 'y', exclude: ['y'], maxCategories: 2 })).toEqual(['a', 'kind']);
+    expect(chooseFeatures(table, { target: 'y', exclude: ['y'], maxCategories: 2 })).toEqual({ features: ['a', 'kind'], warnings: [] });
     expect(() => chooseFeatures(table, { target: 'y', features: ['nope'], exclude: ['y'], maxCategories: 2 }))
       .toThrow('feature `nope` is not a column of the input');
+  });
+
+  it('C4: default features leave out a column with no value in any row (null, or NaN for numbers), with a warning', () => {
+    const table = new arrow.Table({
+      y: arrow.vectorFromArray([1, 2, 3], new arrow.Float64()),
+      a: arrow.vectorFromArray([1, null, 3], new arrow.Float64()),
+      text: arrow.vectorFromArray([null, null, null], new arrow.Utf8()),
+      number: arrow.vectorFromArray([null, null, null], new arrow.Float64()),
+      nan: arrow.vectorFromArray([NaN, NaN, NaN], new arrow.Float64()),
+    });
+    expect(chooseFeatures(table, { target: 'y', exclude: ['y'], maxCategories: 50 })).toEqual({
+      features: ['a'],
+      warnings: ['text', 'number', 'nan'].map((c) => `column \`${c}\` has no value in any of the 3 input rows, so it is left out of the features`),
+    });
+    const onlyEmpty = new arrow.Table({ y: table.getChild('y')!, text: table.getChild('text')! });
+    expect(() => chooseFeatures(onlyEmpty, { target: 'y', exclude: ['y'], maxCategories: 50 })).toThrow('(empty: `text`)');
+  });
+
+  it('C4: an empty column listed under features is an error naming it and the fix', () => {
+    const table = new arrow.Table({
+      a: arrow.vectorFromArray([1, 2], new arrow.Float64()),
+      text: arrow.vectorFromArray([null, null], new arrow.Utf8()),
+    });
+    let error: unknown;
+    try {
+      chooseFeatures(table, { target: 'y', features: ['a', 'text'], exclude: ['y'], maxCategories: 50 });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(FlowbookError);
+    expect(error).toMatchObject({
+      kind: 'EmptyFeature',
+      message: 'feature `text` has no value in any of the 2 input rows, so a model cannot learn from it',
+      hint: 'remove `text` from features, or fill it upstream',
+    });
   });
 
   it('T3: labels 1,2,3 (no 0) and string labels "猫","狗" map to 0..K−1 and the map is kept', () => {

@@ -121,7 +121,7 @@ async function train(spec: ModelSpec, ctx: NodeRunContext<Params>): Promise<Node
   await saveModelBundle(ctx.store, key, { files: result.files, preprocessing: result.preprocessing, metrics: result.metrics });
   await record.finish(state, { model: key, epochs: fit.epochsRun, keptEpoch: fit.keptEpoch });
 
-  const warnings: string[] = [];
+  const warnings = [...result.warnings];
   if (fit.stoppedOnRequest) {
     warnings.push(`training was interrupted after epoch ${fit.epochsRun}; the saved model has the weights of epoch ${fit.keptEpoch}, the best so far`);
   }

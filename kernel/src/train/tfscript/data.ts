@@ -16,6 +16,8 @@ export interface EncodedInput {
   train: Int32Array;
   validation: Int32Array;
   preprocessing: ModelPreprocessing;
+  /** What the job's log should warn about, e.g. an empty column left out of the default features (C4). */
+  warnings: string[];
 }
 
 /**
@@ -25,7 +27,7 @@ export interface EncodedInput {
  */
 export function encodeInput(table: arrow.Table, settings: TfscriptTrainingSettings): EncodedInput {
   const label = settings.label;
-  const features = chooseFeatures(table, { target: label, exclude: [label], maxCategories: 50, ...(settings.features ? { features: settings.features } : {}) });
+  const { features, warnings } = chooseFeatures(table, { target: label, exclude: [label], maxCategories: 50, ...(settings.features ? { features: settings.features } : {}) });
   const raw = readColumns(table, features);
   const usable = completeRows(raw, features);
   const labelColumn = table.getChild(label);
@@ -57,7 +59,7 @@ export function encodeInput(table: arrow.Table, settings: TfscriptTrainingSettin
     let sum = 0;
     for (const r of trainRows) sum += numeric.values[r];
     return {
-      x, y, width, yWidth: 1, train, validation,
+      x, y, width, yWidth: 1, train, validation, warnings,
       preprocessing: { ...common, target, kind: 'dnn_regressor', head: { kind: 'regression', activation: 'linear' }, targetMean: sum / trainRows.length },
     };
   }
@@ -65,7 +67,7 @@ export function encodeInput(table: arrow.Table, settings: TfscriptTrainingSettin
   const y = new Float32Array(rows.length * k);
   rows.forEach((r, i) => { y[i * k + classIndex![r]] = 1; });
   return {
-    x, y, width, yWidth: k, train, validation,
+    x, y, width, yWidth: k, train, validation, warnings,
     preprocessing: { ...common, target: classes!.encoding, kind: 'dnn_classifier', head: { kind: 'softmax', classes: k } },
   };
 }

@@ -80,6 +80,7 @@ export async function runTfscript(spec: TfscriptJobSpec, table: arrow.Table, hoo
   const module = loadTfscriptModule(compiled);
   const data = encodeInput(table, training);
   hooks.log(`backend: ${backend.name} (${backend.reason}); heap limit ${Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20)} MB`);
+  for (const warning of data.warnings) hooks.log(`warning: ${warning}`);
   hooks.log(`${data.train.length} training rows, ${data.validation.length} held out; inputs: ${data.preprocessing.inputNames.join(', ')}`);
   const ctx: TfscriptContext = {
     tf, training,
