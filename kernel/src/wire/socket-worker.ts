@@ -2,7 +2,10 @@
  * The kernel's sockets, in a worker thread of their own: heartbeat, control's kernel_info, interrupt and
  * shutdown keep answering while user code blocks the main thread (`while (true) {}`). Everything else
  * is decoded, verified and passed to the main thread; what the main thread sends is signed here.
+ * An interrupted cell that never stops (no interrupt point) is answered from here, and the process
+ * ends so that Jupyter restarts it (see InterruptWatchdog).
  */
+import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import * as zmq from 'zeromq';
 import type { Channel, Message } from '../core/messages';
@@ -12,6 +15,7 @@ import type { SocketName } from './connection';
 import { decodeFrames, encodeMessage } from './frames';
 import { SerialSender } from '../zmq/serial-sender';
 import { createSigner } from './signer';
+import { InterruptWatchdog, answerUninterruptible, interruptGraceMs } from './interrupt-watchdog';
 import type { FromSocketWorker, SocketWorkerData, ToSocketWorker } from './worker-protocol';
 
 /** How long the main thread gets to shut down before the process is ended hard (a stuck sync loop). */
@@ -24,7 +28,8 @@ const SIGNAL_AFTER_MS = 150;
 const port = parentPort!;
 const { connection, session, kernelInfo, interruptFlag } = workerData as SocketWorkerData;
 const signer = createSigner(connection.signatureScheme, connection.key);
-const log = (line: string): void => void process.stderr.write(`[flowbook] ${line}\n`);
+// Straight to fd 2: a worker's process.stderr goes through the main thread, which may be the one stuck.
+const log = (line: string): void => void writeSync(2, `[flowbook] ${line}\n`);
 const post = (message: FromSocketWorker): void => port.postMessage(message);
 
 const shell = new zmq.Router();
@@ -46,6 +51,22 @@ function send(channel: Channel, message: Message): Promise<void> {
 
 const messenger = new Messenger({ send: (channel, message) => void send(channel, message) }, session);
 
+const watchdog = new InterruptWatchdog(interruptGraceMs(), (request, executionCount) => {
+  log('an interrupted cell did not stop within the grace period (no interrupt point); ending the process for a restart');
+  answerUninterruptible(messenger, request, executionCount);
+  // Closing flushes the answers; the linger gives ZeroMQ time to put them on the wire before the kill.
+  void close().then(() => setTimeout(() => endProcess('ending the process after a failed interrupt'), CLOSE_LINGER_MS));
+});
+
+/**
+ * Ends the whole process, whatever the main thread is doing: from this thread process.exit would end
+ * only the thread. Jupyter's restarter sees the kernel die and starts a new one.
+ */
+function endProcess(reason: string): void {
+  log(reason);
+  process.kill(process.pid, 'SIGKILL');
+}
+
 async function receive(socket: zmq.Router, channel: Channel): Promise<void> {
   for await (const frames of socket) {
     const decoded = decodeFrames(frames, signer);
@@ -54,6 +75,7 @@ async function receive(socket: zmq.Router, channel: Channel): Promise<void> {
       continue;
     }
     if (channel === 'control' && answerOnControl(decoded.message)) continue;
+    watchdog.received(channel, decoded.message);
     post({ kind: 'received', channel, message: decoded.message });
   }
 }
@@ -74,10 +96,7 @@ function answerOnControl(request: Message): boolean {
       // A cell spinning in a loop would keep the main thread from ever shutting down: stop it first.
       Atomics.store(interruptFlag, 0, 1);
       void Promise.all([senders.control.flushed(), senders.iopub.flushed()]).then(() => post({ kind: 'shutdown', restart }));
-      setTimeout(() => {
-        log(`the main thread did not shut down within ${SHUTDOWN_GRACE_MS} ms; ending the process`);
-        process.kill(process.pid, 'SIGKILL');
-      }, SHUTDOWN_GRACE_MS);
+      setTimeout(() => endProcess(`the main thread did not shut down within ${SHUTDOWN_GRACE_MS} ms; ending the process`), SHUTDOWN_GRACE_MS);
       return true;
     }
     default:
@@ -103,6 +122,7 @@ function interrupt(): void {
   post({ kind: 'interrupt' });
   clearTimeout(unhandledInterrupt);
   unhandledInterrupt = setTimeout(() => process.kill(process.pid, 'SIGINT'), SIGNAL_AFTER_MS);
+  watchdog.interrupted();
 }
 
 async function echoHeartbeat(): Promise<void> {
@@ -112,6 +132,8 @@ async function echoHeartbeat(): Promise<void> {
 port.on('message', (message: ToSocketWorker) => {
   switch (message.kind) {
     case 'send':
+      if (watchdog.fired) return;
+      watchdog.sent(message.channel, message.message);
       void send(message.channel, message.message);
       return;
     case 'drain':

@@ -10,9 +10,9 @@ import type { Message } from '../../../src/core/messages';
  * The real kernel (kernel/dist/main.js) through the real client `flowbook run` uses, in a fresh
  * notebook folder of its own (under the system's temporary folder) with its own history file.
  */
-export function startTestKernel(): Promise<KernelClient> {
+export function startTestKernel(env: NodeJS.ProcessEnv = {}): Promise<KernelClient> {
   const notebookDir = mkdtempSync(join(tmpdir(), 'flowbook-notebook-'));
-  return KernelClient.start({ cwd: notebookDir, env: { FLOWBOOK_HISTORY_FILE: join(notebookDir, 'history.jsonl') } });
+  return KernelClient.start({ cwd: notebookDir, env: { FLOWBOOK_HISTORY_FILE: join(notebookDir, 'history.jsonl'), ...env } });
 }
 
 /** A heartbeat round trip, as jupyter_client's restarter makes it; resolves with its duration in ms. */
