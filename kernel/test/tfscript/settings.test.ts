@@ -1,5 +1,5 @@
 import { runCell, text } from '../flow/cells';
-import { buildKernel, CARS_TRAINING, carsSession, childrenOf, tfscriptCell } from './cells';
+import { buildKernel, CARS_TRAINING, carsSession, tfscriptCell } from './cells';
 
 beforeAll(buildKernel, 120_000);
 
@@ -9,7 +9,7 @@ describe('%%tfscript settings', () => {
     const form = session.kindSchema('tfscript');
     expect(form.groups.map((g) => g.id)).toEqual(['cluster', 'training', 'paths']);
     const properties = form.schema.properties as Record<string, { properties: Record<string, unknown> }>;
-    expect(Object.keys(properties.cluster!.properties)).toEqual(['workers', 'ps', 'memory_mb']);
+    expect(Object.keys(properties.cluster!.properties)).toEqual(['workers', 'ps', 'memory_mb', 'mode']);
     expect(Object.keys(properties.paths!.properties)).toEqual(['model_dir', 'log_dir']);
   });
 
@@ -19,16 +19,6 @@ describe('%%tfscript settings', () => {
     expect(wrong.outcome).toMatchObject({ status: 'error', ename: 'InvalidNodeParameters', evalue: expect.stringContaining('training.batch_size: 0 is below the minimum 1') });
     const yaml = await runCell(session, tfscriptCell('custom', ['training:', '  label: [unclosed']));
     expect(yaml.outcome).toMatchObject({ status: 'error', ename: 'NodeYamlError', evalue: expect.stringContaining('(cell line 3)') });
-  });
-
-  it('more than one worker or a parameter server is refused clearly, before any process starts', async () => {
-    const { session } = await carsSession();
-    const cell = await runCell(session, tfscriptCell('custom', ['cluster: {workers: 2, ps: 1}', ...CARS_TRAINING]));
-    expect(cell.outcome).toMatchObject({
-      status: 'error', ename: 'ParallelTrainingUnavailable',
-      evalue: expect.stringContaining('node `custom` asks for 2 worker(s) and 1 parameter server(s)'),
-    });
-    expect(childrenOf(process.pid)).toEqual([]);
   });
 
   it('memory_mb becomes the job process\'s heap limit', async () => {

@@ -5,7 +5,7 @@ import { TfscriptJob, type JobEvent } from '../../train/job';
 import { jobRegistry, type JobRecord } from '../../train/jobs/registry';
 import { metricsBundle, metricsReport } from '../../train/metrics-report';
 import { saveModelBundle } from '../../train/model-io';
-import { isParallel, type TfscriptSettings } from '../../train/tfscript/settings';
+import type { TfscriptSettings } from '../../train/tfscript/settings';
 import type { TfscriptResult } from '../../train/tfscript/run';
 import { validateParams } from '../body';
 import type { NodeKind, NodeRunContext, NodeRunResult } from '../kind';
@@ -55,14 +55,6 @@ export const tfscriptKind: NodeKind<TfscriptParams> = {
 
 async function trainTfscript(ctx: NodeRunContext<TfscriptParams>): Promise<NodeRunResult> {
   const { cluster, training, paths } = ctx.params;
-  if (isParallel(cluster)) {
-    throw new FlowbookError(
-      'ParallelTrainingUnavailable',
-      `node \`${ctx.nodeId}\` asks for ${cluster.workers} worker(s) and ${cluster.ps} parameter server(s); this kernel trains a tfscript job in one process for now`,
-      'set cluster.workers: 1 and cluster.ps: 0',
-      { node: ctx.nodeId, workers: cluster.workers, ps: cluster.ps },
-    );
-  }
   const compiled = compileTfscript(ctx.nodeId, ctx.params.code, ctx.params.bodyLine);
   const table = singleInput(ctx.inputs, ctx.nodeId);
   let shown = false;
@@ -85,7 +77,7 @@ async function trainTfscript(ctx: NodeRunContext<TfscriptParams>): Promise<NodeR
       show();
     }
   };
-  const job = new TfscriptJob({ compiled, training }, table, { onEvent, memoryMb: cluster.memory_mb });
+  const job = new TfscriptJob({ compiled, training, cluster }, table, { onEvent, memoryMb: cluster.memory_mb });
   // Events arrive over IPC, never before this synchronous code ends: record and display exist by then.
   const record = jobRegistry.begin(job, { node: ctx.nodeId, kind: 'tfscript', store: ctx.store, baseDir: ctx.baseDir, ...(paths.log_dir ? { logDir: paths.log_dir } : {}) });
   const display = new TfscriptDisplay(job.id, ctx.nodeId, training.epochs, record.status.logPath, record.status.tensorboardDir);

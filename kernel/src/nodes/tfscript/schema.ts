@@ -1,4 +1,5 @@
 import type { FormGroup, JsonSchema } from '@flowbook/magics';
+import { clusterSchema } from '../../train/params/cluster';
 
 /**
  * The settings of a `%%tfscript` cell (its leading `//` YAML block), in the platform's three groups.
@@ -12,15 +13,7 @@ export const tfscriptSettingsSchema: JsonSchema = {
   additionalProperties: false,
   required: ['training'],
   properties: {
-    cluster: {
-      type: 'object', title: 'Cluster', additionalProperties: false, default: {},
-      description: 'Processes that train the model and their memory.',
-      properties: {
-        workers: { type: 'integer', minimum: 1, default: 1, title: 'Workers', description: 'Worker processes, each training on its share of the input.' },
-        ps: { type: 'integer', minimum: 0, default: 0, title: 'Parameter servers', description: 'Processes holding the weights that the workers update.' },
-        memory_mb: { type: 'integer', minimum: 64, default: 2048, title: 'Memory per process (MB)', description: 'Heap limit of each process; a job over it fails with an out-of-memory message.' },
-      },
-    },
+    cluster: { ...clusterSchema, title: 'Cluster', default: {}, description: 'Processes that train the model and their memory: one worker and no server train in the job\'s own process; more train data-parallel, and buildGraph must then return the optimizer that processStep steps with (`{ model, optimizer }`).' },
     training: {
       type: 'object', title: 'Training', additionalProperties: false, required: ['label'],
       properties: {

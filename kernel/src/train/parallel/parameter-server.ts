@@ -4,7 +4,7 @@ import { SerialSender } from '../../zmq/serial-sender';
 import { selectBackend } from '../backend';
 import { makeOptimizer } from '../fit';
 import type { ChiefLink } from './chief-link';
-import { decodePacket, encodePacket, type FromServer, type ServerSetup, type ToServer } from './protocol';
+import { decodePacket, encodePacket, type FromServer, type ServerOptimizer, type ServerSetup, type ToServer } from './protocol';
 
 interface Push {
   count: number;
@@ -25,7 +25,7 @@ export class ParameterServer {
 
   constructor(private readonly setup: ServerSetup, initial: Float32Array[]) {
     this.variables = setup.variables.map((v, i) => tf.variable(tf.tensor(initial[i], v.shape), true, `ps_${i}`));
-    this.optimizer = makeOptimizer(setup.optimizer, setup.learningRate);
+    this.optimizer = serverOptimizer(setup.optimizer);
   }
 
   values(): Float32Array[] {
@@ -66,6 +66,14 @@ export class ParameterServer {
   }
 }
 
+function serverOptimizer(spec: ServerOptimizer): tf.Optimizer {
+  if (spec.kind === 'named') return makeOptimizer(spec.optimizer, spec.learningRate);
+  const registered = tf.serialization.SerializationMap.getMap().classNameMap[spec.className];
+  if (!registered) throw new Error(`the optimizer ${spec.className} is not one tfjs can rebuild here; use a tf.train optimizer in buildGraph`);
+  const [cls, fromConfig] = registered;
+  return fromConfig(cls, spec.config as tf.serialization.ConfigDict) as tf.Optimizer;
+}
+
 /** A parameter-server process: binds its socket, tells the chief where, serves workers until the chief says finish. */
 export async function runParameterServer(link: ChiefLink): Promise<void> {
   await selectBackend();
@@ -73,7 +81,7 @@ export async function runParameterServer(link: ChiefLink): Promise<void> {
   await socket.bind('tcp://127.0.0.1:*');
   await link.send({ type: 'hello', pid: process.pid, endpoint: socket.lastEndpoint! });
   const setup = await link.receive();
-  if (setup.header.type !== 'setup' || !('variables' in setup.header)) throw new Error(`parameter server ${link.index} expected its setup, got ${setup.header.type}`);
+  if (setup.header.type !== 'setup' || !('optimizer' in setup.header)) throw new Error(`parameter server ${link.index} expected its setup, got ${setup.header.type}`);
   const server = new ParameterServer(setup.header, setup.arrays);
   console.log(`holds ${setup.header.variables.length} variable(s): ${setup.header.variables.map((v) => `${v.name} [${v.shape.join('×')}]`).join(', ')}`);
   await link.send({ type: 'ready' });

@@ -1,5 +1,6 @@
 import type { Head } from '../network';
 import type { Optimizer } from '../params/groups';
+import type { TfscriptJobSpec } from '../tfscript/run';
 import type { ClusterRole } from './launcher';
 
 /**
@@ -42,18 +43,29 @@ export interface VariableSpec {
   shape: number[];
 }
 
+/**
+ * The optimizer a server applies the averaged gradients with: a model node's, by Flowbook's name,
+ * or a tfscript cell's own, as tfjs serializes it (`getClassName()`, `getConfig()`).
+ */
+export type ServerOptimizer =
+  | { kind: 'named'; optimizer: Optimizer; learningRate: number }
+  | { kind: 'serialized'; className: string; config: Record<string, unknown> };
+
 export interface ServerSetup {
   type: 'setup';
   variables: VariableSpec[];
-  optimizer: Optimizer;
-  learningRate: number;
+  optimizer: ServerOptimizer;
   workers: number;
   mode: UpdateMode;
 }
 
-/** What a worker trains with; its arrays are [x, y] or [x, y, per-sample weights]. */
+/** Each server's address and the indices (into the chief's variable list) it holds. */
+export type ServerMap = { endpoint: string; variables: number[] }[];
+
+/** What a model node's worker trains with; its arrays are [x, y] or [x, y, per-sample weights]. */
 export interface WorkerSetup {
   type: 'setup';
+  task: 'model';
   /** The model's topology as `model.toJSON(null, false)` gives it; the weights come from the servers. */
   topology: object;
   sampleShape: number[];
@@ -65,16 +77,36 @@ export interface WorkerSetup {
   seed: number;
   count: number;
   weighted: boolean;
-  /** Each server's address and the indices (into the model's trainable weights) it holds. */
-  servers: { endpoint: string; variables: number[] }[];
+  servers: ServerMap;
+}
+
+/**
+ * What a tfscript cell's worker trains with; its arrays are [x, y], its shard of the encoded rows.
+ * It runs the cell's own buildGraph and processStep; the servers hold `variables` (by name).
+ */
+export interface ScriptWorkerSetup {
+  type: 'setup';
+  task: 'tfscript';
+  script: TfscriptJobSpec;
+  width: number;
+  yWidth: number;
+  inputNames: string[];
+  scriptTask: 'regression' | 'classification';
+  count: number;
+  /** The same for every worker, so synchronous steps line up (a worker out of rows pushes nothing). */
+  stepsPerEpoch: number;
+  /** Steps of the whole job (`training.steps`, or every epoch's). */
+  totalSteps: number;
+  variables: VariableSpec[];
+  servers: ServerMap;
 }
 
 export type ToChief =
   | { type: 'hello'; pid: number; endpoint?: string }
   | { type: 'heartbeat' }
   | { type: 'ready' }
-  /** A worker's sums over one epoch. */
-  | { type: 'epoch'; epoch: number; lossSum: number; correct: number; seen: number }
+  /** A model worker's sums over one epoch; a tfscript worker's sums of each metric (value × batch size) in `metricSums`. */
+  | { type: 'epoch'; epoch: number; lossSum: number; correct: number; seen: number; metricSums?: Record<string, number> }
   /** Worker 0 reports its step now and then, for the live display. */
   | { type: 'step'; epoch: number; step: number }
   /** A server's variables, in its own order, answering `pull`. */
@@ -84,6 +116,7 @@ export type ToChief =
 export type FromChief =
   | ServerSetup
   | WorkerSetup
+  | ScriptWorkerSetup
   | { type: 'pull' }
   /** To workers after each epoch: go on, or stop here. */
   | { type: 'continue' }

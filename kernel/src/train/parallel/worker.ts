@@ -5,10 +5,11 @@ import { correctCount, lossTotal } from '../fit';
 import { SeededRandom, shuffledIndices } from '../random';
 import { SeededDropout } from '../seeded-dropout';
 import type { ChiefLink } from './chief-link';
-import { decodePacket, encodePacket, type FromServer, type ToServer, type WorkerSetup } from './protocol';
+import { decodePacket, encodePacket, type FromServer, type ServerMap, type ToServer, type WorkerSetup } from './protocol';
+import { runScriptWorker } from './script-worker';
 
 /** Worker 0 tells the chief where it is at most this often, for the live display. */
-const STEP_REPORT_MS = 500;
+export const STEP_REPORT_MS = 500;
 
 /**
  * Dropout masks come from each layer's seed; worker k > 0 shifts them so workers do not drop the same
@@ -29,39 +30,68 @@ export function withWorkerSeeds(topology: object, worker: number): object {
   return visit(topology) as object;
 }
 
-class ServerLink {
-  readonly socket: zmq.Dealer;
+/**
+ * A worker's lines to the parameter servers: `push` sends the gradients of one step (each server
+ * its own variables) and `pull` asks for the values; both end with the servers' new values
+ * written into the worker's variables.
+ */
+export class ServerExchange {
+  private readonly servers: { socket: zmq.Dealer; variables: number[] }[];
 
-  constructor(worker: number, endpoint: string, readonly variables: number[]) {
-    this.socket = new zmq.Dealer({ routingId: `worker-${worker}`, linger: 0 });
-    this.socket.connect(endpoint);
+  constructor(worker: number, servers: ServerMap, private readonly variables: tf.Variable[]) {
+    this.servers = servers.map((s) => {
+      const socket = new zmq.Dealer({ routingId: `worker-${worker}`, linger: 0 });
+      socket.connect(s.endpoint);
+      return { socket, variables: s.variables };
+    });
+  }
+
+  pull(): Promise<void> {
+    return this.exchange({ type: 'pull' }, () => []);
+  }
+
+  /** `gradient(v)`: the gradient of the step's summed loss for variable `v`; nothing is sent for an empty step. */
+  push(step: number, count: number, gradient: (variable: number) => Float32Array): Promise<void> {
+    return this.exchange({ type: 'push', step, count }, (variables) => (count > 0 ? variables.map(gradient) : []));
+  }
+
+  close(): void {
+    for (const server of this.servers) server.socket.close();
+  }
+
+  private async exchange(message: ToServer, payload: (variables: number[]) => Float32Array[]): Promise<void> {
+    await Promise.all(this.servers.map((s) => s.socket.send(encodePacket(message, payload(s.variables)))));
+    for (const server of this.servers) {
+      const reply = decodePacket<FromServer>(await server.socket.receive());
+      tf.tidy(() => server.variables.forEach((v, k) => this.variables[v].assign(tf.tensor(reply.arrays[k], this.variables[v].shape))));
+    }
   }
 }
 
 /**
- * A worker process: trains on its shard of the samples, step by step pushing the gradients of its
- * summed loss to the servers and taking back the updated weights; reports each epoch's sums to the
- * chief and goes on when the chief says so.
+ * A worker process: takes its setup from the chief and trains its shard, a model node's (below) or
+ * a tfscript cell's (`runScriptWorker`).
  */
 export async function runWorker(link: ChiefLink): Promise<void> {
   const backend = await selectBackend();
   await link.send({ type: 'hello', pid: process.pid });
   const { header, arrays } = await link.receive();
-  if (header.type !== 'setup' || !('topology' in header)) throw new Error(`worker ${link.index} expected its setup, got ${header.type}`);
-  const setup: WorkerSetup = header;
-  console.log(`${setup.count} samples, ${setup.stepsPerEpoch} steps of up to ${setup.batchSize} per epoch, backend ${backend.name}`);
+  if (header.type !== 'setup' || !('task' in header)) throw new Error(`worker ${link.index} expected its setup, got ${header.type}`);
+  if (header.task === 'tfscript') return runScriptWorker(link, header, arrays, backend.name);
+  return runModelWorker(link, header, arrays, backend.name);
+}
 
+/**
+ * A model node's worker: trains on its shard of the samples, step by step pushing the gradients of
+ * its summed loss to the servers and taking back the updated weights; reports each epoch's sums to
+ * the chief and goes on when the chief says so.
+ */
+async function runModelWorker(link: ChiefLink, setup: WorkerSetup, arrays: Float32Array[], backend: string): Promise<void> {
+  console.log(`${setup.count} samples, ${setup.stepsPerEpoch} steps of up to ${setup.batchSize} per epoch, backend ${backend}`);
   const model = await tf.models.modelFromJSON({ modelTopology: withWorkerSeeds(setup.topology, link.index) as tf.io.ModelJSON['modelTopology'] });
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const servers = setup.servers.map((s) => new ServerLink(link.index, s.endpoint, s.variables));
-  const exchange = async (message: ToServer, payload: (server: ServerLink) => Float32Array[]): Promise<void> => {
-    await Promise.all(servers.map((s) => s.socket.send(encodePacket(message, payload(s)))));
-    for (const server of servers) {
-      const reply = decodePacket<FromServer>(await server.socket.receive());
-      tf.tidy(() => server.variables.forEach((v, k) => variables[v].assign(tf.tensor(reply.arrays[k], variables[v].shape))));
-    }
-  };
-  await exchange({ type: 'pull' }, () => []);
+  const servers = new ServerExchange(link.index, setup.servers, variables);
+  await servers.pull();
 
   const [x, y, weights] = arrays;
   const xs = tf.tensor(x, [setup.count, ...setup.sampleShape]);
@@ -95,8 +125,7 @@ export async function runWorker(link: ChiefLink): Promise<void> {
           tf.dispose([idx, result.value, total!, ...(right ? [right] : [])]);
           seen += size;
         }
-        await exchange({ type: 'push', step: (epoch - 1) * setup.stepsPerEpoch + step, count: size }, (server) =>
-          size > 0 ? server.variables.map((v) => gradients[variables[v].name].dataSync() as Float32Array) : []);
+        await servers.push((epoch - 1) * setup.stepsPerEpoch + step, size, (v) => gradients[variables[v].name].dataSync() as Float32Array);
         tf.dispose(Object.values(gradients));
         if (link.index === 0 && Date.now() - lastReport >= STEP_REPORT_MS && step + 1 < setup.stepsPerEpoch) {
           lastReport = Date.now();
@@ -110,6 +139,6 @@ export async function runWorker(link: ChiefLink): Promise<void> {
   } finally {
     tf.dispose([xs, ys, ...(ws ? [ws] : [])]);
     model.dispose();
-    for (const server of servers) server.socket.close();
+    servers.close();
   }
 }

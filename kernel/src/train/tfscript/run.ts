@@ -9,14 +9,19 @@ import { encodeSamples, predictTable, toTargetUnits, type ModelPreprocessing, ty
 import { SeededRandom, shuffledIndices } from '../random';
 import type { ScalarStep } from '../tensorboard/event-writer';
 import { encodeInput, type EncodedInput } from './data';
-import { loadTfscriptModule, userCodeError, type CompiledTfscript } from './module';
+import { isClustered, type ClusterParams } from '../params/cluster';
+import { clusterTrainLoop } from './cluster-loop';
+import { loadTfscriptModule, type CompiledTfscript } from './module';
+import { call, evaluateHeldOut, modelOf, processBatch, scriptContext, taskOf, type LoopResult } from './script-steps';
 import type { TfscriptTrainingSettings } from './settings';
-import type { StepMetrics, TfscriptBatch, TfscriptContext, TfscriptModule } from './types';
+import type { TfscriptContext, TfscriptModule } from './types';
 
 /** What the kernel sends a tfscript job. */
 export interface TfscriptJobSpec {
   compiled: CompiledTfscript;
   training: TfscriptTrainingSettings;
+  /** Absent or one worker and no server: the job trains in its own process. */
+  cluster?: ClusterParams;
 }
 
 /** A live report from a tfscript job: the steps since the last one, and the epoch's means when one ended. */
@@ -82,19 +87,11 @@ export async function runTfscript(spec: TfscriptJobSpec, table: arrow.Table, hoo
   hooks.log(`backend: ${backend.name} (${backend.reason}); heap limit ${Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20)} MB`);
   for (const warning of data.warnings) hooks.log(`warning: ${warning}`);
   hooks.log(`${data.train.length} training rows, ${data.validation.length} held out; inputs: ${data.preprocessing.inputNames.join(', ')}`);
-  const ctx: TfscriptContext = {
-    tf, training,
-    inputShape: [data.width],
-    inputNames: data.preprocessing.inputNames,
-    outputUnits: data.yWidth,
-    task: data.preprocessing.head.kind === 'regression' ? 'regression' : 'classification',
-    graph: undefined,
-    epoch: 0,
-    step: 0,
-    log: (line) => hooks.log(String(line)),
-  };
+  const ctx = scriptContext(training, { width: data.width, yWidth: data.yWidth, inputNames: data.preprocessing.inputNames, task: taskOf(data.preprocessing) }, hooks.log);
   ctx.graph = await call(() => module.buildGraph(ctx), compiled, 'buildGraph');
-  const loop = await trainLoop(module, ctx, data, spec, hooks, backend.name);
+  const loop = spec.cluster && isClustered(spec.cluster)
+    ? await clusterTrainLoop(module, ctx, data, { ...spec, cluster: spec.cluster }, hooks, backend.name)
+    : await trainLoop(module, ctx, data, spec, hooks, backend.name);
   const model = modelOf(ctx.graph);
   const files = model ? await modelToFiles(model) : undefined;
   const scored = model ? predictTable(model, data.preprocessing, table, 'the job\'s input') : undefined;
@@ -103,7 +100,7 @@ export async function runTfscript(spec: TfscriptJobSpec, table: arrow.Table, hoo
   return { files, preprocessing: data.preprocessing, ...(metrics ? { metrics } : {}), predictions, ...loop, backend };
 }
 
-async function trainLoop(module: TfscriptModule, ctx: TfscriptContext, data: EncodedInput, spec: TfscriptJobSpec, hooks: TfscriptHooks, backend: string) {
+async function trainLoop(module: TfscriptModule, ctx: TfscriptContext, data: EncodedInput, spec: TfscriptJobSpec, hooks: TfscriptHooks, backend: string): Promise<LoopResult> {
   const { training, compiled } = spec;
   const batchSize = training.batch_size;
   const batches = Math.ceil(data.train.length / batchSize);
@@ -136,16 +133,10 @@ async function trainLoop(module: TfscriptModule, ctx: TfscriptContext, data: Enc
     let seen = 0;
     for (let b = 0; b < batches && ctx.step < totalSteps; b++) {
       const positions = Int32Array.from(order.subarray(b * batchSize, (b + 1) * batchSize), (i) => data.train[i]);
-      const batch = makeBatch(data, positions, epoch, ctx.step + 1);
-      let values: Record<string, number>;
-      try {
-        values = await readMetrics(await call(() => module.processStep(ctx, batch), compiled, 'processStep'), compiled, 'processStep', epoch, ctx.step + 1);
-      } finally {
-        tf.dispose([batch.x, batch.y]);
-      }
+      const values = await processBatch(module, ctx, data, positions, compiled);
       ctx.step += 1;
-      seen += batch.size;
-      for (const [name, value] of Object.entries(values)) sums[name] = (sums[name] ?? 0) + value * batch.size;
+      seen += positions.length;
+      for (const [name, value] of Object.entries(values)) sums[name] = (sums[name] ?? 0) + value * positions.length;
       pending.push({ step: ctx.step, values, wallTime: Date.now() / 1000 });
       const now = Date.now();
       if (now - lastReport >= REPORT_MS) report(epoch, b + 1);
@@ -162,7 +153,7 @@ async function trainLoop(module: TfscriptModule, ctx: TfscriptContext, data: Enc
     }
     epochsRun = epoch;
     const train = Object.fromEntries(Object.entries(sums).map(([name, sum]) => [name, sum / Math.max(seen, 1)]));
-    const val = module.evaluate && data.validation.length > 0 ? await evaluateHeldOut(module, ctx, data, spec, epoch) : undefined;
+    const val = module.evaluate && data.validation.length > 0 ? await evaluateHeldOut(module, ctx, data, spec.compiled, epoch) : undefined;
     lastMetrics = { ...train, ...Object.fromEntries(Object.entries(val ?? {}).map(([k, v]) => [`val_${k}`, v])) };
     report(epoch, batches, { train, ...(val ? { val } : {}) });
     const model = modelOf(ctx.graph);
@@ -172,70 +163,6 @@ async function trainLoop(module: TfscriptModule, ctx: TfscriptContext, data: Enc
     }
   }
   return { epochsRun, steps: ctx.step, stoppedOnRequest, lastMetrics };
-}
-
-function makeBatch(data: EncodedInput, positions: Int32Array, epoch: number, step: number): TfscriptBatch {
-  const x = new Float32Array(positions.length * data.width);
-  const y = new Float32Array(positions.length * data.yWidth);
-  positions.forEach((p, i) => {
-    x.set(data.x.subarray(p * data.width, (p + 1) * data.width), i * data.width);
-    y.set(data.y.subarray(p * data.yWidth, (p + 1) * data.yWidth), i * data.yWidth);
-  });
-  return { x: tf.tensor2d(x, [positions.length, data.width]), y: tf.tensor2d(y, [positions.length, data.yWidth]), size: positions.length, epoch, step };
-}
-
-async function evaluateHeldOut(module: TfscriptModule, ctx: TfscriptContext, data: EncodedInput, spec: TfscriptJobSpec, epoch: number): Promise<Record<string, number>> {
-  const batch = makeBatch(data, data.validation, epoch, ctx.step);
-  try {
-    return await readMetrics(await call(() => module.evaluate!(ctx, batch), spec.compiled, 'evaluate'), spec.compiled, 'evaluate', epoch, ctx.step);
-  } finally {
-    tf.dispose([batch.x, batch.y]);
-  }
-}
-
-/** Calls user code; what it throws becomes an error naming the function and the cell line. */
-async function call<T>(run: () => T | Promise<T>, compiled: CompiledTfscript, name: string): Promise<T> {
-  try {
-    return await run();
-  } catch (e) {
-    throw userCodeError(e, compiled, name);
-  }
-}
-
-/** Reads a metrics object: numbers as they are, scalar tensors read and disposed; NaN or ∞ stops the job. */
-async function readMetrics(metrics: StepMetrics, compiled: CompiledTfscript, name: string, epoch: number, step: number): Promise<Record<string, number>> {
-  const line = compiled.exportLines[name];
-  const at = `${name} (cell line ${line})`;
-  if (metrics === null || typeof metrics !== 'object' || Array.isArray(metrics)) {
-    throw new FlowbookError('TfscriptBadMetrics', `${at} of node \`${compiled.nodeId}\` returned ${Array.isArray(metrics) ? 'an array' : String(metrics)}, not an object of metrics`, 'return named numbers, e.g. `return { loss }` (a number or a scalar tensor)', { node: compiled.nodeId, line });
-  }
-  const values: Record<string, number> = {};
-  for (const [key, value] of Object.entries(metrics)) {
-    let number: number;
-    if (typeof value === 'number') {
-      number = value;
-    } else if (value instanceof tf.Tensor && value.size === 1) {
-      number = (await value.data())[0];
-      value.dispose();
-    } else {
-      throw new FlowbookError('TfscriptBadMetrics', `${at} of node \`${compiled.nodeId}\` returned \`${key}\` that is neither a number nor a scalar tensor`, 'return named numbers or scalar tensors, e.g. `{ loss }`', { node: compiled.nodeId, line, metric: key });
-    }
-    if (!Number.isFinite(number)) {
-      throw new FlowbookError(
-        'TfscriptNotFinite',
-        `${at} of node \`${compiled.nodeId}\` returned ${key} = ${number} at epoch ${epoch}, step ${step}`,
-        'the training diverged: lower training.learning_rate, keep standardize on, or check the loss in processStep',
-        { node: compiled.nodeId, line, metric: key, epoch, step },
-      );
-    }
-    values[key] = number;
-  }
-  return values;
-}
-
-function modelOf(graph: unknown): tf.LayersModel | undefined {
-  const model = graph !== null && typeof graph === 'object' ? (graph as { model?: unknown }).model : undefined;
-  return model instanceof tf.LayersModel ? model : undefined;
 }
 
 /** The module's own `predict` over every input row with its features present; other rows get null. */

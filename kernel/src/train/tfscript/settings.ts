@@ -1,20 +1,14 @@
+import type { ClusterParams } from '../params/cluster';
+
 /**
  * The settings of a `%%tfscript` cell, as its leading YAML comment block writes them (snake_case,
  * like every Flowbook form), after the schema filled the defaults.
  */
 export interface TfscriptSettings {
-  cluster: ClusterSettings;
+  /** The same cluster settings as a model node's advanced group: workers, ps, memory_mb, mode. */
+  cluster: ClusterParams;
   training: TfscriptTrainingSettings;
   paths: TfscriptPaths;
-}
-
-export interface ClusterSettings {
-  /** Worker processes; more than one needs the parallel engine. */
-  workers: number;
-  /** Parameter-server processes. */
-  ps: number;
-  /** Heap limit of each process (`--max-old-space-size`). */
-  memory_mb: number;
 }
 
 export interface TfscriptTrainingSettings {
@@ -42,9 +36,4 @@ export interface TfscriptPaths {
   model_dir?: string;
   /** Where TensorBoard event files go (local path or hdfs://); default the job's folder in the store. */
   log_dir?: string;
-}
-
-/** Whether the cluster asks for more than one process: the parallel engine's case. */
-export function isParallel(cluster: ClusterSettings): boolean {
-  return cluster.workers > 1 || cluster.ps > 0;
 }

@@ -45,8 +45,11 @@ export interface TfscriptModule {
 export const TFSCRIPT_GLOBAL_TYPES = `
 declare namespace Tfscript {
   type tfjs = typeof import('@tensorflow/tfjs');
-  /** What buildGraph returns; its \`model\` is saved to the store (and model_dir) and scores the output table. */
-  interface Graph { model?: import('@tensorflow/tfjs').LayersModel; [name: string]: unknown }
+  /**
+   * What buildGraph returns; its \`model\` is saved to the store (and model_dir) and scores the output
+   * table. On a cluster (cluster.workers > 1) it must return the \`optimizer\` processStep steps with.
+   */
+  interface Graph { model?: import('@tensorflow/tfjs').LayersModel; optimizer?: import('@tensorflow/tfjs').Optimizer; [name: string]: unknown }
   /** The training settings of the cell's YAML block. */
   interface Training {
     model_name: string; batch_size: number; epochs: number; steps?: number; shuffle: boolean; seed: number;
