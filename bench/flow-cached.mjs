@@ -6,36 +6,18 @@
 //             session, and in a new session (previews come from the stored manifests).
 // Prints the medians and writes the `## Flow cache` section of bench/RESULTS.md.
 //   node bench/flow-cached.mjs        (FLOW_BENCH_ROUNDS=30 by default)
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as vm from 'node:vm';
+import { registerTypeScript, writeResultsSection } from './support.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
 const require = createRequire(import.meta.url);
 const ROUNDS = Number(process.env.FLOW_BENCH_ROUNDS ?? 30);
-
-/** Lets this plain-JS bench load the TypeScript sources directly (swc, as the tests do). */
-function registerTypeScript() {
-  const swc = require('@swc/core');
-  require.extensions['.ts'] = (module, filename) => {
-    const { code } = swc.transformSync(readFileSync(filename, 'utf8'), {
-      filename,
-      jsc: { target: 'es2022', parser: { syntax: 'typescript' } },
-      module: { type: 'commonjs' },
-    });
-    module._compile(code, filename);
-  };
-  // The kernel imports the grammar package by name; point it at its sources.
-  const Module = require('node:module');
-  const resolve = Module._resolveFilename;
-  Module._resolveFilename = function (request, ...rest) {
-    return resolve.call(this, request === '@flowbook/magics' ? join(repo, 'magics/src/index.ts') : request, ...rest);
-  };
-}
 
 const evaluate = async (code, scope) => vm.runInNewContext(code, { ...scope });
 
@@ -54,7 +36,7 @@ function median(values) {
 }
 
 async function main() {
-  registerTypeScript();
+  registerTypeScript({ magics: true });
   const { createFlowSession } = require(join(repo, 'kernel/src/runtime/flow-session.ts'));
   const { Flow } = require(join(repo, 'kernel/src/flow/flow.ts'));
   const { dataNodeKinds } = require(join(repo, 'kernel/src/nodes/data-kinds.ts'));
@@ -114,7 +96,7 @@ async function main() {
     console.log(`cached re-run, engine after restart: median ${engineMs.toFixed(1)} ms (aim < 50 ms)`);
     console.log(`cached re-run, five notebook cells with previews, warm session: median ${notebookMs.toFixed(1)} ms`);
     console.log(`cached re-run, five notebook cells with previews, after a restart: median ${restartMs.toFixed(1)} ms`);
-    writeSection([
+    writeResultsSection([
       '## Flow cache',
       '',
       `\`node bench/flow-cached.mjs\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, 2 shared cores: the five-node`,
@@ -130,20 +112,10 @@ async function main() {
       '',
       `Aim: a fully cached re-run under 50 ms — engine ${engineMs < 50 ? 'meets it' : 'misses it'} (${engineMs.toFixed(1)} ms).`,
       '',
-    ]);
+    ].join('\n'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Replaces (or appends) this bench's own section of bench/RESULTS.md, leaving the others as they are. */
-function writeSection(lines) {
-  const file = join(here, 'RESULTS.md');
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n';
-  const section = lines.join('\n');
-  const pattern = /## Flow cache\n[\s\S]*?(?=\n## |$)/;
-  const next = pattern.test(current) ? current.replace(pattern, section.trimEnd() + '\n') : `${current.trimEnd()}\n\n${section}`;
-  writeFileSync(file, next.endsWith('\n') ? next : `${next}\n`);
 }
 
 main().catch((error) => {

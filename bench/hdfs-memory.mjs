@@ -5,29 +5,16 @@
 // Writes the `## WebHDFS memory` section of bench/RESULTS.md.
 //   node bench/hdfs-memory.mjs            (HDFS_BENCH_MB=1024 by default)
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { registerTypeScript, writeResultsSection } from './support.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
 const require = createRequire(import.meta.url);
-
-/** Lets this plain-JS bench load the TypeScript sources directly (swc, as the tests do). */
-function registerTypeScript() {
-  const swc = require('@swc/core');
-  require.extensions['.ts'] = (module, filename) => {
-    const source = readFileSync(filename, 'utf8');
-    const { code } = swc.transformSync(source, {
-      filename,
-      jsc: { target: 'es2022', parser: { syntax: 'typescript' } },
-      module: { type: 'commonjs' },
-    });
-    module._compile(code, filename);
-  };
-}
 
 async function runServer() {
   registerTypeScript();
@@ -162,8 +149,6 @@ async function runClient() {
 }
 
 function writeResults(megabytes, baseline, rows) {
-  const file = join(here, 'RESULTS.md');
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n';
   const table = rows
     .map(([phase, , , seconds, growth, curlSeconds]) => `| ${phase} | ${(megabytes / seconds).toFixed(0)} MB/s | ${curlSeconds === undefined ? '—' : `${(curlSeconds / seconds).toFixed(2)}×`} | ${(growth / 1024 / 1024).toFixed(1)} MB |`)
     .join('\n');
@@ -186,9 +171,7 @@ function writeResults(megabytes, baseline, rows) {
     table,
     '',
   ].join('\n');
-  const pattern = /## WebHDFS memory\n[\s\S]*?(?=\n## |$)/;
-  const updated = pattern.test(text) ? text.replace(pattern, section) : `${text.trimEnd()}\n\n${section}`;
-  writeFileSync(file, updated.endsWith('\n') ? updated : `${updated}\n`);
+  writeResultsSection(section);
 }
 
 if (process.argv.includes('--server')) await runServer();

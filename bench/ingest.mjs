@@ -4,30 +4,18 @@
 //   COPY (SELECT * FROM read_csv(...)) TO 'x.parquet'
 // Prints the ratio and writes the `## CSV ingest` section of bench/RESULTS.md.
 //   node bench/ingest.mjs            (INGEST_ROWS=1000000 by default)
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { registerTypeScript, writeResultsSection } from './support.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
 const require = createRequire(import.meta.url);
 const ROWS = Number(process.env.INGEST_ROWS ?? 1_000_000);
 const ROUNDS = 3;
-
-/** Lets this plain-JS bench load the TypeScript sources directly (swc, as the tests do). */
-function registerTypeScript() {
-  const swc = require('@swc/core');
-  require.extensions['.ts'] = (module, filename) => {
-    const { code } = swc.transformSync(readFileSync(filename, 'utf8'), {
-      filename,
-      jsc: { target: 'es2022', parser: { syntax: 'typescript' } },
-      module: { type: 'commonjs' },
-    });
-    module._compile(code, filename);
-  };
-}
 
 /** Ten columns: int id, zero-padded code, float price, int qty, bool, date, timestamp, city (CJK), float with NA, quoted note. */
 async function generateCsv(path) {
@@ -131,18 +119,10 @@ async function main() {
       'ends, GB18030/UTF-16, and rows in = rows out checked.',
       '',
     ].join('\n');
-    writeSection(section);
+    writeResultsSection(section);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function writeSection(section) {
-  const file = join(here, 'RESULTS.md');
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n';
-  const pattern = /## CSV ingest\n[\s\S]*?(?=\n## |$)/;
-  const next = pattern.test(current) ? current.replace(pattern, section.trimEnd() + '\n') : `${current.trimEnd()}\n\n${section}`;
-  writeFileSync(file, next);
 }
 
 main().catch((error) => {

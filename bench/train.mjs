@@ -7,10 +7,11 @@
 // section of bench/RESULTS.md.
 //   npx tsc -b kernel && node bench/train.mjs
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeResultsSection } from './support.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
@@ -193,9 +194,4 @@ ${row('lstm', 'LSTM', 'wall')}
 
 ${verdict()}
 `;
-const path = join(here, 'RESULTS.md');
-const current = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmark results\n';
-const start = current.indexOf('## Training throughput\n');
-const next = start < 0 ? -1 : current.indexOf('\n## ', start + 1);
-const updated = start < 0 ? `${current.trimEnd()}\n\n${section}` : `${current.slice(0, start)}${section}${next < 0 ? '' : current.slice(next + 1)}`;
-writeFileSync(path, updated);
+writeResultsSection(section);
