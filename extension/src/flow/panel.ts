@@ -11,6 +11,8 @@ import { ConnectionState, FlowPanelModel } from './panel-model';
  * sentence saying what to do when there is no graph to show.
  */
 export class FlowPanel extends Widget {
+  private _shown = '';
+
   constructor(
     private readonly _model: FlowPanelModel,
     private readonly _trans: TranslationBundle,
@@ -24,8 +26,20 @@ export class FlowPanel extends Widget {
     this._render();
   }
 
+  /**
+   * Redraws only when what the panel shows has changed: a training job reports many times a second,
+   * and a DAG rebuilt on each report would take the node from under a click.
+   */
   private _render(): void {
     const model = this._model;
+    const shown = JSON.stringify([
+      model.state, model.isEmpty, model.lastError, model.selected, model.graph,
+      model.graph.nodes.map(n => model.activeJob(n.id)?.jobId ?? null)
+    ]);
+    if (shown === this._shown) {
+      return;
+    }
+    this._shown = shown;
     const trans = this._trans;
     clear(this.node);
     this.node.dataset.state = model.state;

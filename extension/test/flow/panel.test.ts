@@ -35,6 +35,17 @@ describe('FlowPanel', () => {
     expect(panel.node.querySelector('[data-node-id="parts"]')!.classList.contains('fb-mod-selected')).toBe(true);
   });
 
+  it('keeps its drawing while a job only reports progress, so a node stays clickable during training', async () => {
+    const { panel, comm } = await readyPanel();
+    comm.push({ type: 'job_started', jobId: 'j1', nodeId: 'species', backend: 'cpu', logPath: 'l', tensorboardDir: 't', epochs: 5, batchesPerEpoch: 2 });
+    const node = panel.node.querySelector('[data-node-id="species"]');
+    comm.push({ type: 'job_metrics', jobId: 'j1', epoch: 1, logs: { loss: 0.5 } });
+    comm.push({ type: 'job_log', jobId: 'j1', line: 'epoch 1' });
+    expect(panel.node.querySelector('[data-node-id="species"]')).toBe(node);
+    comm.push({ type: 'node_status', nodeId: 'species', status: 'done', metric: { name: 'accuracy', value: 0.97 } });
+    expect(panel.node.querySelector('[data-node-id="species"] .fb-Dag-summary')!.textContent).toBe('accuracy 0.9700');
+  });
+
   it('runs the selected node downstream from its action button', async () => {
     const { panel, model, comm } = await readyPanel();
     model.select('parts');
