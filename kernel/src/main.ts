@@ -61,7 +61,16 @@ export async function runKernel(connectionFile: string): Promise<void> {
   });
   registerFlowComm(core.comms, flowSession.source);
   for (const [channel, message] of early.splice(0)) core.receive(channel, message);
+  // Jupyter sends SIGTERM to a kernel that did not exit after shutdown_request (and a system may at
+  // any time): shut down as for the request, so training jobs and their TensorBoards end with it.
+  const terminating = core;
+  process.once('SIGTERM', () => {
+    setTimeout(() => process.exit(0), SIGTERM_GRACE_MS).unref();
+    void terminating.shutdown(false);
+  });
 }
+
+const SIGTERM_GRACE_MS = 5000;
 
 
 /**
