@@ -57,11 +57,22 @@ function formatCell(value: unknown, type: arrow.DataType): string | null {
   else if (typeof value === 'number' && arrow.DataType.isTimestamp(type)) text = new Date(value).toISOString().replace('T', ' ').replace(/\.000Z$|Z$/, '');
   else if (value instanceof Date) text = value.toISOString();
   else if (typeof value === 'string') text = value;
-  else if (typeof value === 'number' || typeof value === 'boolean') text = String(value);
+  else if (typeof value === 'number') text = formatNumber(value);
+  else if (typeof value === 'boolean') text = String(value);
   else if (value instanceof Uint8Array) text = `<${value.length} bytes>`;
   else text = stringifyJson(typeof (value as { toJSON?: unknown }).toJSON === 'function' ? (value as { toJSON(): unknown }).toJSON() : value);
   const chars = Array.from(text);
   return chars.length > MAX_CELL_CHARS ? `${chars.slice(0, MAX_CELL_CHARS - 1).join('')}…` : text;
+}
+
+/**
+ * A preview's number: a fraction to six significant digits (13.254557978138667 reads 13.2546), never
+ * dropping a digit before the point; whole numbers as they are. The stored table keeps every digit.
+ */
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value) || Number.isInteger(value)) return String(value);
+  const integerDigits = Math.abs(value) >= 1 ? Math.floor(Math.log10(Math.abs(value))) + 1 : 0;
+  return String(Number(value.toPrecision(Math.min(17, Math.max(6, integerDigits)))));
 }
 
 export function escapeHtml(text: string): string {

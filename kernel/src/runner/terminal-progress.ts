@@ -2,7 +2,7 @@ import type { Message, MimeBundle } from '../core/messages';
 import type { RunEvent } from './run-notebook';
 
 const TRAINING_MIME = 'application/vnd.flowbook.training+json';
-const MAX_PREVIEW_LINES = 12;
+const MAX_PREVIEW_LINES = 16;
 
 export interface Terminal {
   write(text: string): void;

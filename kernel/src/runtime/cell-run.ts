@@ -70,10 +70,9 @@ class CappedOutput implements CellOutput {
       return;
     }
     this.truncated = true;
-    const megabytes = +(this.limitBytes / 1024 / 1024).toFixed(2);
     this.target.stream(
       'stderr',
-      `\n[output truncated after ${megabytes} MB; the rest of this cell's output is dropped. ` +
+      `\n[output truncated after ${formatBytes(this.limitBytes)}; the rest of this cell's output is dropped. ` +
         'Write large output to a file, or print a summary]\n',
     );
   }
@@ -89,4 +88,10 @@ class CappedOutput implements CellOutput {
   input(prompt: string, password: boolean): Promise<string> {
     return this.target.input(prompt, password);
   }
+}
+
+/** 1024 → "1 KB", 5 MiB → "5 MB": the cap as a person reads it. */
+function formatBytes(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${+(bytes / 1024).toFixed(1)} KB`;
+  return `${+(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

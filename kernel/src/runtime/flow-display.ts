@@ -1,7 +1,7 @@
 import type { GraphSnapshot } from '@flowbook/magics';
 import type { MimeBundle } from '../core/messages';
 import { stringifyJson } from '../data/convert';
-import { escapeHtml } from '../data/preview';
+import { escapeHtml, formatNumber } from '../data/preview';
 import type { TablePreview } from '../data/preview';
 import { renderDagSvg, renderDagText } from '../flow/dag-render';
 import type { NodeState } from '../flow/flow';
@@ -94,9 +94,21 @@ function summaryLines(summary: Record<string, unknown>): string[] {
   }
   for (const [key, value] of Object.entries(summary)) {
     if (key === 'rows' || key === 'balance' || key === 'columns') continue;
-    lines.push(`${key}: ${typeof value === 'string' ? value : stringifyJson(value)}`);
+    lines.push(`${key}: ${summaryValue(value)}`);
   }
   return lines;
+}
+
+/** A summary value as a person reads it: a list joined by commas, a flat record as `name value` pairs, else JSON. */
+function summaryValue(value: unknown): string {
+  const scalar = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
+  const text = (v: unknown) => (typeof v === 'number' ? formatNumber(v) : String(v));
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) && value.every(scalar)) return value.map(text).join(', ');
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every(scalar)) {
+    return Object.entries(value).map(([name, v]) => `${name} ${text(v)}`).join(', ');
+  }
+  return scalar(value) ? text(value) : stringifyJson(value);
 }
 
 function formatMs(ms: number): string {

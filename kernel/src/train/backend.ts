@@ -32,7 +32,9 @@ async function choose(): Promise<BackendInfo> {
     }
     failures.push('tfjs-node loaded but its backend did not start');
   } catch (e) {
-    failures.push(`tfjs-node not available (${firstLine(e)})`);
+    failures.push(isNotInstalled(e)
+      ? '@tensorflow/tfjs-node is not installed (installing it adds native TensorFlow, several times faster)'
+      : `@tensorflow/tfjs-node did not load (${firstLine(e)})`);
   }
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
@@ -40,7 +42,7 @@ async function choose(): Promise<BackendInfo> {
     wasm.setWasmPaths(path.dirname(wasmFile) + path.sep);
     if (await tf.setBackend('wasm')) {
       await tf.ready();
-      return { name: 'wasm', reason: `${failures.join('; ')}; using tfjs-backend-wasm` };
+      return { name: 'wasm', reason: `WebAssembly, one thread; ${failures.join('; ')}` };
     }
     failures.push('tfjs-backend-wasm did not start');
   } catch (e) {
@@ -49,6 +51,11 @@ async function choose(): Promise<BackendInfo> {
   await tf.setBackend('cpu');
   await tf.ready();
   return { name: 'cpu', reason: `${failures.join('; ')}; using the cpu backend` };
+}
+
+function isNotInstalled(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
 }
 
 function firstLine(e: unknown): string {

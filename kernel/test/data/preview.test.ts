@@ -1,5 +1,5 @@
 import * as arrow from 'apache-arrow';
-import { renderTablePreview } from '../../src/data/preview';
+import { formatNumber, renderTablePreview } from '../../src/data/preview';
 
 describe('renderTablePreview', () => {
   const table = new arrow.Table({
@@ -40,5 +40,16 @@ describe('renderTablePreview', () => {
   it('escapes column names too', () => {
     const html = renderTablePreview(new arrow.Table({ '<b>': arrow.vectorFromArray([1]) }))['text/html'];
     expect(html).toContain('&lt;b&gt;');
+  });
+
+  it('shows fractions to six significant digits, never cutting digits before the point', () => {
+    expect(formatNumber(13.254557978138667)).toBe('13.2546');
+    expect(formatNumber(0.000123456789)).toBe('0.000123457');
+    expect(formatNumber(123456789.125)).toBe('123456789');
+    expect(formatNumber(3504)).toBe('3504');
+    expect(formatNumber(-2.5)).toBe('-2.5');
+    expect(formatNumber(Number.NaN)).toBe('NaN');
+    const floats = new arrow.Table({ predicted: arrow.vectorFromArray([13.254557978138667], new arrow.Float64()) });
+    expect(renderTablePreview(floats)['text/plain']).toContain('13.2546');
   });
 });

@@ -1,5 +1,5 @@
 import type { GraphSnapshot } from '@flowbook/magics';
-import { dagBundle } from '../../src/runtime/flow-display';
+import { dagBundle, nodeResultBundle } from '../../src/runtime/flow-display';
 
 describe('the %flow display without the Flowbook extension', () => {
   const graph: GraphSnapshot = {
@@ -22,5 +22,21 @@ describe('the %flow display without the Flowbook extension', () => {
     expect(html).toContain('alt="');
     expect(html).toContain('&lt;b&gt;odd&lt;/b&gt;');
     expect(html).not.toContain('<b>odd</b>');
+  });
+});
+
+describe('a node cell\'s result', () => {
+  it('reads its summary as a person would: lists joined, records as name-value pairs', () => {
+    const bundle = nodeResultBundle({
+      id: 'mpg', kind: 'dnn_regressor', previews: [],
+      state: { status: 'done', durationMs: 2560, manifest: { summary: { samples: { training: 251, validation: 63 }, inputs: ['Cylinders', 'Origin=USA'], epochs: 37, nested: { a: [1] } } } as never },
+    });
+    expect(bundle['text/plain']).toBe([
+      'mpg · dnn_regressor · done · 2.56 s',
+      'samples: training 251, validation 63',
+      'inputs: Cylinders, Origin=USA',
+      'epochs: 37',
+      'nested: {"a":[1]}',
+    ].join('\n'));
   });
 });

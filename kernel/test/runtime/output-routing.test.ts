@@ -71,7 +71,7 @@ describe('output routing', () => {
       const { outcome, output } = await small.run('for (let i = 0; i < 10_000; i++) console.log("line", i);\n"done"');
       expect(outcome.status).toBe('ok');
       expect(output.stdout.length).toBeLessThanOrEqual(1024);
-      expect(output.stderr).toMatch(/output truncated after 0 MB; the rest of this cell's output is dropped/);
+      expect(output.stderr).toMatch(/output truncated after 1 KB; the rest of this cell's output is dropped/);
     } finally {
       await small.shutdown();
     }
