@@ -31,6 +31,8 @@ export interface FitOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** Polled between batches; true ends training after the current batch, keeping the best weights. */
   stopRequested?: () => boolean;
+  /** A loop that keeps checkpoints (a cluster's chief, whose workers may die) hands each one here. */
+  onCheckpoint?: (model: tf.LayersModel, epoch: number) => Promise<void>;
 }
 
 /** A live report: per epoch with losses, and between epochs at most every `BATCH_EVENT_MS` without any sync. */

@@ -1,10 +1,10 @@
 import type { BackendInfo } from './backend';
 import type { FitResult, ProgressEvent } from './fit';
 import type { ModelMetrics } from './metrics';
-import type { ModelFiles } from './model-io';
+import type { ModelCheckpoint, ModelFiles } from './model-io';
 import type { ModelSpec } from './params';
 import type { ModelPreprocessing, PredictionColumn } from './predict';
-import type { TfscriptCheckpoint, TfscriptJobSpec, TfscriptProgress, TfscriptResult } from './tfscript/run';
+import type { TfscriptJobSpec, TfscriptProgress, TfscriptResult } from './tfscript/run';
 import type { TrainedModel } from './train-model';
 
 /** The messages between the kernel and a training worker, over Node's IPC channel ('advanced' serialization). */
@@ -39,7 +39,7 @@ export type FromWorker<R = TrainingResult | TfscriptResult> =
   | { type: 'started'; pid: number; backend: BackendInfo }
   | { type: 'progress'; event: ProgressEvent }
   | { type: 'tfscript_progress'; update: TfscriptProgress }
-  | { type: 'checkpoint'; checkpoint: TfscriptCheckpoint }
+  | { type: 'checkpoint'; checkpoint: ModelCheckpoint }
   | { type: 'log'; line: string }
   | { type: 'finished'; result: R }
   | { type: 'failed'; error: WorkerError };

@@ -8,13 +8,14 @@ import type { BackendInfo } from './backend';
 import type { ProgressEvent } from './fit';
 import type { FromWorker, ToWorker, TrainingResult } from './job-messages';
 import type { ModelSpec } from './params';
-import type { TfscriptCheckpoint, TfscriptJobSpec, TfscriptProgress, TfscriptResult } from './tfscript/run';
+import type { ModelCheckpoint } from './model-io';
+import type { TfscriptJobSpec, TfscriptProgress, TfscriptResult } from './tfscript/run';
 
 export type JobEvent =
   | { type: 'started'; jobId: string; pid: number; backend: BackendInfo }
   | { type: 'progress'; jobId: string; event: ProgressEvent }
   | { type: 'tfscript_progress'; jobId: string; update: TfscriptProgress }
-  | { type: 'checkpoint'; jobId: string; checkpoint: TfscriptCheckpoint }
+  | { type: 'checkpoint'; jobId: string; checkpoint: ModelCheckpoint }
   | { type: 'log'; jobId: string; line: string };
 
 export interface JobOptions {

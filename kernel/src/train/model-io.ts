@@ -18,6 +18,14 @@ export interface ModelFiles {
 }
 
 /** Everything stored under `models/<id>/<fingerprint>/`. */
+/** The model as it is after an epoch, with what `%%predict` needs to apply it: a job's last checkpoint. */
+export interface ModelCheckpoint {
+  files: ModelFiles;
+  preprocessing: ModelPreprocessing;
+  epoch: number;
+  step: number;
+}
+
 export interface ModelBundle {
   files: ModelFiles;
   preprocessing: ModelPreprocessing;

@@ -4,6 +4,7 @@ import { FlowbookError } from '../errors';
 import { selectBackend, type BackendInfo } from './backend';
 import { fitModel, type FitFunction, type FitResult, type FitSamples, type ProgressEvent } from './fit';
 import { classificationMetrics, regressionMetrics, type ModelMetrics } from './metrics';
+import { modelToFiles, type ModelCheckpoint } from './model-io';
 import { buildNetwork, headUnits, type Head } from './network';
 import type { ModelSpec } from './params';
 import type { ClassWeights, RegressionPreprocessingParams } from './params/groups';
@@ -23,6 +24,8 @@ export interface TrainHooks {
   stopRequested?: () => boolean;
   /** The training loop; default the single-process `fitModel` (a training cluster passes its own). */
   fit?: FitFunction;
+  /** Receives the checkpoints a loop keeps (a cluster's), with the preprocessing `%%predict` needs. */
+  checkpoint?: (checkpoint: ModelCheckpoint) => void;
 }
 
 /** A trained model with what it needs to be stored and reported; the caller owns (and disposes) `model`. */
@@ -178,6 +181,7 @@ export async function trainModel(spec: ModelSpec, table: arrow.Table, hooks: Tra
       backend: backend.name,
       onProgress: hooks.onProgress,
       stopRequested: hooks.stopRequested,
+      ...(hooks.checkpoint ? { onCheckpoint: checkpointTo(hooks.checkpoint, preprocessing) } : {}),
     });
     if (fit.stoppedOnRequest) hooks.log?.(`stopped on request after epoch ${fit.epochsRun}; kept the weights of epoch ${fit.keptEpoch}`);
     else if (fit.stoppedEarly) hooks.log?.(`early stopping after epoch ${fit.epochsRun}; kept the weights of epoch ${fit.keptEpoch}`);
@@ -269,4 +273,8 @@ function classWeights(setting: ClassWeights, labels: Label[], counts: number[]):
     }
   }
   return labels.map((l) => setting[String(l)] ?? 1);
+}
+
+function checkpointTo(hook: (checkpoint: ModelCheckpoint) => void, preprocessing: ModelPreprocessing): (model: tf.LayersModel, epoch: number) => Promise<void> {
+  return async (model, epoch) => hook({ files: await modelToFiles(model), preprocessing, epoch, step: epoch });
 }

@@ -32,6 +32,7 @@ async function train(message: Extract<ToWorker, { type: 'train' }>): Promise<voi
     log,
     stopRequested: () => stopRequested,
     fit: fitForCluster(message.spec.params.cluster, log),
+    checkpoint: (checkpoint) => void send({ type: 'checkpoint', checkpoint }),
   });
   const files = await modelToFiles(trained.model);
   const predictions = predictTable(trained.model, trained.preprocessing, table, 'the training input').columns;

@@ -88,6 +88,10 @@ async function train(spec: ModelSpec, ctx: NodeRunContext<Params>): Promise<Node
       ctx.report.log(event.line);
       return;
     }
+    if (event.type === 'checkpoint') {
+      void record.checkpoint(event.checkpoint).catch((e: unknown) => ctx.report.log(`checkpoint not written: ${e instanceof Error ? e.message : String(e)}`));
+      return;
+    }
     if (event.type === 'progress' && event.event.type === 'epoch') record.scalars([epochScalars(event.event)]);
     if (progress!.apply(event)) show();
   };

@@ -4,8 +4,7 @@ import type { JobState } from '@flowbook/magics';
 import { FlowbookError } from '../../errors';
 import { openStore } from '../../store/open';
 import { temporaryKeyFor, type Store } from '../../store/store';
-import { PREPROCESSING_FILE, storeIOHandler } from '../model-io';
-import type { TfscriptCheckpoint } from '../tfscript/run';
+import { PREPROCESSING_FILE, storeIOHandler, type ModelCheckpoint } from '../model-io';
 import { EventFileWriter, type ScalarStep } from '../tensorboard/event-writer';
 import { startTensorBoard, type TensorBoardProcess } from './tensorboard-process';
 
@@ -110,7 +109,7 @@ export class JobRecord {
    * Replaces the job's checkpoint folder with this one, all at once (written aside, then published),
    * so a job that dies later still leaves a whole model behind.
    */
-  checkpoint(checkpoint: TfscriptCheckpoint): Promise<void> {
+  checkpoint(checkpoint: ModelCheckpoint): Promise<void> {
     const folder = `jobs/${this.job.id}/checkpoint`;
     const { files } = checkpoint;
     const written = this.enqueue(async () => {

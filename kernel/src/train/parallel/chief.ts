@@ -1,31 +1,23 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import {
   BestEpochKeeper, epochMetric, evaluate, lossNotFinite, progress,
   type EpochRecord, type FitFunction, type FitOptions, type FitResult, type FitSamples,
 } from '../fit';
-import { MODEL_FILE, WEIGHTS_FILE, modelToFiles } from '../model-io';
 import { isClustered, type ClusterParams } from '../params/cluster';
 import { ClusterRun, type ClusterOptions } from './cluster-run';
 import type { WorkerSetup } from './protocol';
 
 
-export interface ModelClusterOptions extends ClusterOptions {
-  /** Where the chief writes the model after every epoch; default a fresh folder under the system's temp dir. */
-  checkpointDir?: string;
-}
-
 /**
  * Data-parallel training with parameter servers, as a drop-in for `fitModel`: the chief (this
  * process) launches `cluster.ps` servers that hold the variables (sharded by size) and
  * `cluster.workers` workers that each train on every N-th sample. After each epoch it sums the
- * workers' losses, pulls the weights into its own model, validates, writes a checkpoint, and decides
+ * workers' losses, pulls the weights into its own model, validates, hands a checkpoint to
+ * `onCheckpoint` (at most every few seconds, so a job whose worker dies keeps recent weights), and decides
  * whether to go on (early stopping, stop requests), so the result is the same FitResult the
  * single-process loop gives. Any process that exits, fails or falls silent ends the whole job at once.
  */
-export function clusterFit(options: ModelClusterOptions): FitFunction {
+export function clusterFit(options: ClusterOptions): FitFunction {
   return (model, train, validation, fitOptions) => new ModelCluster(options).fit(model, train, validation, fitOptions);
 }
 
@@ -49,11 +41,14 @@ export function shardSamples(samples: FitSamples, options: Pick<FitOptions, 'sam
   return { x, y, count, ...(weights ? { weights } : {}) };
 }
 
+/** The chief checkpoints after the first epoch, then at most this often. */
+const CHECKPOINT_MS = 5000;
+
 class ModelCluster {
   private readonly run: ClusterRun;
-  private checkpoint: { dir: string; epoch: number; temporary: boolean } | undefined;
+  private lastCheckpoint = 0;
 
-  constructor(private readonly options: ModelClusterOptions) {
+  constructor(options: ClusterOptions) {
     this.run = new ClusterRun(options);
   }
 
@@ -78,10 +73,7 @@ class ModelCluster {
         };
         run.sendToWorker(w, setup, [part.x, part.y, ...(part.weights ? [part.weights] : [])]);
       });
-      const result = await this.epochs(model, validation, options, stepsPerEpoch);
-      // The job's model is what is kept from a success; a checkpoint folder of our own is only for failures.
-      if (this.checkpoint?.temporary) fs.rmSync(this.checkpoint.dir, { recursive: true, force: true });
-      return result;
+      return await this.epochs(model, validation, options, stepsPerEpoch);
     } catch (e) {
       throw run.failureOr(e);
     } finally {
@@ -119,7 +111,7 @@ class ModelCluster {
           ...progress(options, 'epoch', epoch, stepsPerEpoch, stepsPerEpoch, started, Date.now()),
           loss: record.loss, metric: record.metric, valLoss: record.valLoss, valMetric: record.valMetric,
         });
-        await this.writeCheckpoint(model, epoch);
+        await this.checkpoint(model, epoch, options);
         stoppedEarly = keeper.endsHere(record, model);
         stoppedOnRequest = !stoppedEarly && options.stopRequested?.() === true;
         const last = epoch === options.epochs || stoppedEarly || stoppedOnRequest;
@@ -133,21 +125,11 @@ class ModelCluster {
     }
   }
 
-  /** The model after every epoch, written atomically, so a failed job leaves the last epoch usable. */
-  private async writeCheckpoint(model: tf.LayersModel, epoch: number): Promise<void> {
-    const temporary = this.checkpoint?.temporary ?? this.options.checkpointDir === undefined;
-    const dir = this.checkpoint?.dir ?? this.options.checkpointDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'flowbook-checkpoint-'));
-    fs.mkdirSync(dir, { recursive: true });
-    const files = await modelToFiles(model);
-    const put = (name: string, bytes: Uint8Array | string) => {
-      fs.writeFileSync(path.join(dir, `.${name}.tmp`), bytes);
-      fs.renameSync(path.join(dir, `.${name}.tmp`), path.join(dir, name));
-    };
-    // Weights first: a crash between the two renames leaves the older topology, which still fits them.
-    put(WEIGHTS_FILE, files.weights);
-    put(MODEL_FILE, JSON.stringify(files.modelJson));
-    if (!this.checkpoint) this.options.log?.(`checkpoint after every epoch: ${dir}`);
-    this.checkpoint = { dir, epoch, temporary };
-    this.run.checkpoint = { dir, epoch };
+  private async checkpoint(model: tf.LayersModel, epoch: number, options: FitOptions): Promise<void> {
+    if (!options.onCheckpoint || Date.now() - this.lastCheckpoint < CHECKPOINT_MS) return;
+    await options.onCheckpoint(model, epoch);
+    this.lastCheckpoint = Date.now();
+    this.run.checkpoint = { dir: "the job's checkpoint/ folder", epoch };
   }
+
 }

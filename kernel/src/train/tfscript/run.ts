@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { FlowbookError } from '../../errors';
 import { selectBackend, type BackendInfo } from '../backend';
 import type { ModelMetrics } from '../metrics';
-import { modelToFiles, type ModelFiles } from '../model-io';
+import { modelToFiles, type ModelCheckpoint, type ModelFiles } from '../model-io';
 import { encodeSamples, predictTable, toTargetUnits, type ModelPreprocessing, type PredictionColumn } from '../predict';
 import { SeededRandom, shuffledIndices } from '../random';
 import type { ScalarStep } from '../tensorboard/event-writer';
@@ -56,17 +56,9 @@ export interface TfscriptResult {
   backend: BackendInfo;
 }
 
-/** The model as it is after an epoch, with what `%%predict` needs to apply it. */
-export interface TfscriptCheckpoint {
-  files: ModelFiles;
-  preprocessing: ModelPreprocessing;
-  epoch: number;
-  step: number;
-}
-
 export interface TfscriptHooks {
   progress(update: TfscriptProgress): void;
-  checkpoint(checkpoint: TfscriptCheckpoint): void;
+  checkpoint(checkpoint: ModelCheckpoint): void;
   log(line: string): void;
   stopRequested(): boolean;
 }

@@ -36,5 +36,9 @@ describe('cluster settings in a model cell', () => {
     expect(log).toMatch(/^\[worker 1\] \d+ samples, /m);
     expect(log).toMatch(/^\[ps 0\] holds 6 variable\(s\)/m);
     expect(readdirSync(join(store, 'models', 'mpg'))).toHaveLength(1);
+    // The chief's checkpoint is the job's, in the store beside its log, loadable like a model folder.
+    expect(readdirSync(join(store, 'jobs', jobs[0], 'checkpoint')).sort()).toEqual(['model.json', 'preprocessing.json', 'weights.bin']);
+    const status = JSON.parse(readFileSync(join(store, 'jobs', jobs[0], 'status.json'), 'utf8'));
+    expect(status.checkpoint).toMatchObject({ path: `jobs/${jobs[0]}/checkpoint`, epoch: 1 });
   }, 90_000);
 });

@@ -1,9 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FlowbookError } from '../../../src/errors';
 import { TrainingJob, type JobEvent } from '../../../src/train/job';
-import { MODEL_FILE, WEIGHTS_FILE, modelFromFiles, modelToFiles } from '../../../src/train/model-io';
+import { modelFromFiles, modelToFiles, type ModelCheckpoint } from '../../../src/train/model-io';
 import { clusterFit, shardSamples } from '../../../src/train/parallel/chief';
 import { assignVariables } from '../../../src/train/parallel/cluster-run';
 import { LocalLauncher, type ClusterRole, type LaunchOptions, type Launcher, type ProcessHandle } from '../../../src/train/parallel/launcher';
@@ -97,8 +96,10 @@ describe('parallel training with parameter servers', () => {
     const launcher = new RecordingLauncher();
     const spec = mpg({ workers: 2, ps: 1 }, { epochs: 5000, early_stopping: { enabled: false } });
     let killed = false;
+    let kept: ModelCheckpoint | undefined;
     const error = await trainModel(spec, cars, {
       fit: clusterFit({ cluster: spec.params.cluster, launcher }),
+      checkpoint: (checkpoint) => { kept = checkpoint; },
       onProgress: (e) => {
         if (e.type === 'epoch' && e.epoch === 2 && !killed) {
           killed = true;
@@ -111,18 +112,15 @@ describe('parallel training with parameter servers', () => {
     const failure = error as FlowbookError;
     expect(failure.kind).toBe('ClusterProcessDied');
     expect(failure.message).toMatch(/^worker 1 of the training cluster was killed \(SIGKILL\) during epoch [23]; the job stopped and ended the other processes$/);
-    expect(failure.hint).toMatch(/cluster\.memory_mb .*; the checkpoint of epoch \d+ is in /);
+    expect(failure.hint).toMatch(/cluster\.memory_mb .*; the checkpoint of epoch 1 is in the job's checkpoint\/ folder$/);
     expect(launcher.started).toHaveLength(3);
     expect(await allGone(launcher.started.map((p) => p.handle.pid!))).toBe(true);
 
-    const dir = failure.context.checkpoint as string;
-    const model = await modelFromFiles({
-      modelJson: JSON.parse(fs.readFileSync(path.join(dir, MODEL_FILE), 'utf8')),
-      weights: fs.readFileSync(path.join(dir, WEIGHTS_FILE)),
-    });
+    // The chief handed epoch 1's model to the job (which keeps it under jobs/<id>/checkpoint/), with its preprocessing.
+    expect(kept).toMatchObject({ epoch: 1, preprocessing: { kind: 'dnn_regressor' } });
+    const model = await modelFromFiles(kept!.files);
     expect(model.getWeights().every((w) => w.dataSync().every(Number.isFinite))).toBe(true);
     model.dispose();
-    fs.rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 
   it('shards variables by size across servers and samples evenly across workers', () => {
