@@ -90,6 +90,24 @@ describe('execute_request', () => {
     expect(kernel.interpreter.executed[0].request.cellId).toBe('cell-7');
   });
 
+  it('a display is display_data; its handle\'s update is update_display_data with the display_id in transient', async () => {
+    const kernel = startHarness();
+    kernel.interpreter.cells.set('progress', (out) => {
+      out.display({ 'text/plain': 'chart' });
+      out.display({ 'text/plain': '0%' }, {}, { display_id: 'progress-1' });
+      out.display({ 'text/plain': '100%' }, {}, { display_id: 'progress-1' }, true);
+      return { status: 'ok' };
+    });
+    const sent = await kernel.roundTrip('shell', request('execute_request', { code: 'progress' }));
+    expect(types(sent)).toEqual(['status:busy', 'execute_input', 'display_data', 'display_data', 'update_display_data', 'execute_reply', 'status:idle']);
+    expect(sent.slice(2, 5).map((s) => s.channel)).toEqual(['iopub', 'iopub', 'iopub']);
+    expect(sent.slice(2, 5).map((s) => s.message.content)).toEqual([
+      { data: { 'text/plain': 'chart' }, metadata: {}, transient: {} },
+      { data: { 'text/plain': '0%' }, metadata: {}, transient: { display_id: 'progress-1' } },
+      { data: { 'text/plain': '100%' }, metadata: {}, transient: { display_id: 'progress-1' } },
+    ]);
+  });
+
   it('K3: output a cell produces after its idle keeps that cell’s parent, never the next cell’s', async () => {
     const kernel = startHarness();
     let lateOutput: ((text: string) => void) | undefined;

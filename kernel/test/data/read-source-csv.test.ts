@@ -35,6 +35,17 @@ describe('CSV encodings (C1)', () => {
     expect(rowsOf(table)).toEqual([{ 城市: '北京', 销售额: 1200 }]);
   });
 
+  it('C1: `encoding: gbk` reads GBK, also bytes that detection would take for UTF-8', async () => {
+    const { table, warnings } = await readSource(file('sales.csv', gbk), { encoding: 'gbk' }, ctx());
+    expect(table.schema.fields.map((f) => f.name)).toEqual(['城市', '销售额']);
+    expect(rowsOf(table)).toEqual([{ 城市: '北京', 销售额: 1200 }]);
+    expect(warnings).toEqual([]);
+    // The GBK bytes of "鍖椾含" are the UTF-8 bytes of "北京": only the option tells them apart.
+    const ambiguous = iconv.encode('city\n鍖椾含\n', 'gbk');
+    expect(ambiguous).toEqual(Buffer.from('city\n北京\n'));
+    expect(rowsOf((await readSource(file('cities.csv', ambiguous), { encoding: 'gbk' }, ctx())).table)).toEqual([{ city: '鍖椾含' }]);
+  });
+
   it('C1: bytes that are neither UTF-8 nor GB18030 are an error naming the line and gb18030, never U+FFFD', async () => {
     const bad = Buffer.concat([Buffer.from('a,b\n1,2\n'), Buffer.from([0x33, 0x2c, 0xff, 0xff, 0x0a])]);
     await expect(readSource(file('bad.csv', bad), {}, ctx())).rejects.toMatchObject({

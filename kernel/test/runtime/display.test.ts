@@ -23,6 +23,15 @@ describe('the display API', () => {
     expect(new Set(output.displays.map((d) => d.displayId)).size).toBe(6);
   });
 
+  it('display.jpeg publishes image/jpeg as base64, from bytes or from base64 text, with a text fallback', async () => {
+    const { outcome, output } = await session.run('display.jpeg(new Uint8Array([0xff, 0xd8, 0xff]));\ndisplay.jpeg("/9j/");');
+    expect(outcome).toEqual({ status: 'ok' });
+    expect(output.displays.map((d) => d.data)).toEqual([
+      { 'image/jpeg': '/9j/', 'text/plain': '<JPEG image>' },
+      { 'image/jpeg': '/9j/', 'text/plain': '<JPEG image>' },
+    ]);
+  });
+
   it('a handle updates the same output by display_id, also from a later cell', async () => {
     const first = await session.run('const progress = display.markdown("0%");');
     const later = await session.run('progress.update("100%");');
