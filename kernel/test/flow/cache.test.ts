@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as arrow from 'apache-arrow';
 import { NodeCache } from '../../src/flow/cache';
@@ -8,6 +8,7 @@ import { NodeKindRegistry } from '../../src/nodes/registry';
 import { sourceKind } from '../../src/nodes/source';
 import { LocalStore } from '../../src/store/local';
 import type { Store } from '../../src/store/store';
+import { KERNEL_SRC, killWhenPrinted } from '../support/killed-child';
 import { temporaryFolder } from './helpers';
 
 const examples = join(__dirname, '../../../examples');
@@ -78,6 +79,23 @@ describe('the node cache', () => {
     expect(existsSync(join(root, 'nodes/t')) ? readdirSync(join(root, 'nodes/t')) : []).toEqual([]);
   });
 
+  it('a kernel SIGKILLed while storing a node (Parquet written, then before the manifest or before the publish) leaves nothing read as cached: the next Flow recomputes it', async () => {
+    for (const step of ['manifest', 'publish'] as const) {
+      const root = temporaryFolder();
+      writeFileSync(join(root, 'sales.csv'), 'city,qty\nBeijing,5\nShenzhen,2\n');
+      await killWhileStoring(root, step);
+      const left = readdirSync(join(root, 'store/nodes/sales')).map((name) => [name, readdirSync(join(root, 'store/nodes/sales', name)).sort()]);
+
+      const flow = salesFlow(root);
+      expect(flow.state('sales').status).toBe('stale');
+      expect(await flow.run('sales')).toEqual([{ id: 'sales', status: 'done', durationMs: expect.any(Number) }]);
+      expect((await flow.table('sales')).toArray().map((r) => r.toJSON())).toEqual([{ city: 'Beijing', qty: 5 }, { city: 'Shenzhen', qty: 2 }]);
+      expect(await salesFlow(root).run('sales')).toEqual([{ id: 'sales', status: 'cached', durationMs: expect.any(Number) }]);
+      // What the killed kernel had left: its Parquet (and, stopped at the publish, its manifest) under a temporary name.
+      expect(left).toEqual([[expect.stringMatching(/^\.tmp-/), step === 'manifest' ? ['out.parquet'] : ['manifest.json', 'out.parquet']]]);
+    }
+  }, 120_000);
+
   it('a source writes its output straight into the store; its preview still states every row', async () => {
     const flow = new Flow({ store: new LocalStore(temporaryFolder()), baseDir: examples, kinds: new NodeKindRegistry([sourceKind]) });
     flow.define({ id: 'cars', kind: 'source', params: sourceKind.paramsFromBody('data/cars.json') });
@@ -89,3 +107,39 @@ describe('the node cache', () => {
     expect((await flow.table('cars')).numRows).toBe(406);
   });
 });
+
+/** A flow with one source node over `<root>/sales.csv`, its store in `<root>/store`. */
+function salesFlow(root: string): Flow {
+  const flow = new Flow({ store: new LocalStore(join(root, 'store')), baseDir: root, kinds: new NodeKindRegistry([sourceKind]) });
+  flow.define({ id: 'sales', kind: 'source', params: sourceKind.paramsFromBody('sales.csv') });
+  return flow;
+}
+
+/**
+ * Runs `salesFlow` in a child process over a store that stops before writing the manifest (the
+ * Parquet is written by then) or before publishing the entry, and SIGKILLs the child there.
+ */
+async function killWhileStoring(root: string, step: 'manifest' | 'publish'): Promise<void> {
+  const src = (path: string) => JSON.stringify(join(KERNEL_SRC, path));
+  await killWhenPrinted(
+    `const { Flow } = require(${src('flow/flow.ts')});
+    const { NodeKindRegistry } = require(${src('nodes/registry.ts')});
+    const { sourceKind } = require(${src('nodes/source.ts')});
+    const { LocalStore } = require(${src('store/local.ts')});
+    const stop = (what) => { process.stdout.write('stopped before ' + what + '\\n'); return new Promise(() => {}); };
+    class StoppingStore extends LocalStore {
+      async write(key, data) {
+        if (${JSON.stringify(step)} === 'manifest' && key.endsWith('/manifest.json')) await stop('manifest');
+        return super.write(key, data);
+      }
+      async publish(from, to) {
+        if (${JSON.stringify(step)} === 'publish') await stop('publish');
+        return super.publish(from, to);
+      }
+    }
+    const flow = new Flow({ store: new StoppingStore(${JSON.stringify(join(root, 'store'))}), baseDir: ${JSON.stringify(root)}, kinds: new NodeKindRegistry([sourceKind]) });
+    flow.define({ id: 'sales', kind: 'source', params: sourceKind.paramsFromBody('sales.csv') });
+    flow.run('sales');`,
+    `stopped before ${step}`,
+  );
+}

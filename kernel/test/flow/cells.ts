@@ -11,8 +11,19 @@ export interface CellRecord {
   stdout: string;
 }
 
+/** A magic cell that is still running: its output area as it is now, and its record once it ends. */
+export interface StartedCell {
+  shown(): MimeBundle[];
+  done: Promise<CellRecord>;
+}
+
 /** Runs cell text through the session's magics like the runtime does, with a recording output. */
 export async function runCell(session: FlowSession, code: string, cellId?: string, signal = new AbortController().signal): Promise<CellRecord> {
+  return startCell(session, code, cellId, signal).done;
+}
+
+/** Starts a cell like `runCell`, so a test can look at its output area while it runs. */
+export function startCell(session: FlowSession, code: string, cellId?: string, signal = new AbortController().signal): StartedCell {
   const displays: { id?: string; bundle: MimeBundle }[] = [];
   let stdout = '';
   const cell: MagicCell = {
@@ -34,10 +45,10 @@ export async function runCell(session: FlowSession, code: string, cellId?: strin
     ...(cellId !== undefined ? { cellId } : {}),
   };
   expect(session.magics.handles(code)).toBe(true);
-  const outcome = await session.magics.run(code, cell);
-  return { outcome, displays: displays.map((d) => d.bundle), stdout };
+  const shown = (): MimeBundle[] => displays.map((d) => d.bundle);
+  return { shown, done: session.magics.run(code, cell).then((outcome) => ({ outcome, displays: shown(), stdout })) };
 }
 
-export function text(record: CellRecord): string {
-  return record.displays.map((d) => String(d['text/plain'] ?? '')).join('\n');
+export function text(record: CellRecord | MimeBundle[]): string {
+  return (Array.isArray(record) ? record : record.displays).map((d) => String(d['text/plain'] ?? '')).join('\n');
 }

@@ -4,7 +4,7 @@ import { dataNodeKinds } from '../../src/nodes/data-kinds';
 import { createFlowSession } from '../../src/runtime/flow-session';
 import type { FlowEvent } from '../../src/flow/events';
 import { LocalStore } from '../../src/store/local';
-import { runCell, text } from './cells';
+import { runCell, startCell, text } from './cells';
 import { temporaryFolder } from './helpers';
 
 function session(): { dir: string; session: ReturnType<typeof createFlowSession> } {
@@ -22,6 +22,29 @@ describe('node cells', () => {
     expect(text(record)).toMatch(/^sales · source · done · \d+ ms/);
     expect(text(record)).toContain('5 rows × 2 columns');
     expect(String(record.displays[0]!['text/html'])).toContain('<strong>sales</strong>');
+  });
+
+  it('show the node running while it computes, then replace that line with the result in the same output', async () => {
+    const { session: s } = session();
+    await runCell(s, '%%source sales\nsales.csv');
+    const cell = startCell(s, '%%node slow --from sales\nnew Promise((resolve) => setTimeout(() => resolve(sales), 300))');
+    let settled = false;
+    void cell.done.then(() => (settled = true));
+    while (!settled && !text(cell.shown()).includes('slow: running')) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(settled).toBe(false);
+    expect(text(cell.shown())).toBe('sales: done\nslow: running');
+    const record = await cell.done;
+    expect(record.displays).toHaveLength(1);
+    expect(text(record)).toMatch(/^slow · node · done/);
+  });
+
+  it('a failing node ends its status line as failed, and the cell fails with the node\'s error', async () => {
+    const { session: s } = session();
+    await runCell(s, '%%source sales\nsales.csv');
+    const record = await runCell(s, '%%sql totals --from sales\nSELECT city, sum(quantity) FROM sales GROUP BY city');
+    expect(text(record)).toBe('sales: done\ntotals: failed');
+    expect(record.outcome).toMatchObject({ status: 'error', ename: 'SqlError', evalue: expect.stringContaining('"quantity" not found') });
+    expect(s.flow.state('totals')).toMatchObject({ status: 'failed', error: expect.stringContaining('"quantity" not found') });
   });
 
   it('escape every name and value in the HTML', async () => {

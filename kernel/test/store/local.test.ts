@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { FlowbookError } from '../../src/errors';
 import { LocalStore } from '../../src/store/local';
 import { openStore } from '../../src/store/open';
 import { temporaryKeyFor } from '../../src/store/store';
+import { KERNEL_SRC, killWhenPrinted } from '../support/killed-child';
 
 let root: string;
 beforeEach(() => {
@@ -121,16 +121,10 @@ describe('openStore', () => {
   });
 });
 
-/** Starts a child process that streams a large value into the store slowly, and SIGKILLs it once bytes are on disk. */
+/** A child process streams a large value into the store slowly, and is SIGKILLed once bytes are on disk. */
 async function killWriterMidway(storeRoot: string, key: string): Promise<void> {
-  const hook = join(storeRoot, '..', `swc-hook-${process.pid}.js`);
-  writeFileSync(
-    hook,
-    `const swc = require(${JSON.stringify(require.resolve('@swc/core'))}); const fs = require('fs');
-     require.extensions['.ts'] = (m, f) => m._compile(swc.transformSync(fs.readFileSync(f, 'utf8'), { filename: f, jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }).code, f);`,
-  );
-  const script = `
-    const { LocalStore } = require(${JSON.stringify(resolve(__dirname, '../../src/store/local.ts'))});
+  await killWhenPrinted(
+    `const { LocalStore } = require(${JSON.stringify(join(KERNEL_SRC, 'store/local.ts'))});
     async function* slow() {
       for (let i = 0; i < 400; i++) {
         yield Buffer.alloc(64 * 1024, i % 256);
@@ -138,13 +132,7 @@ async function killWriterMidway(storeRoot: string, key: string): Promise<void> {
         await new Promise((r) => setTimeout(r, 10));
       }
     }
-    new LocalStore(${JSON.stringify(storeRoot)}).write(${JSON.stringify(key)}, slow());`;
-  const child = spawn(process.execPath, ['-r', hook, '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((done, fail) => {
-    child.stdout.on('data', (d: Buffer) => {
-      if (d.toString().includes('started')) child.kill('SIGKILL');
-    });
-    child.on('exit', (_code, signal) => (signal === 'SIGKILL' ? done() : fail(new Error(`writer exited without being killed (${signal})`))));
-  });
-  rmSync(hook, { force: true });
+    new LocalStore(${JSON.stringify(storeRoot)}).write(${JSON.stringify(key)}, slow());`,
+    'started',
+  );
 }
