@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/train/backend';
-import { fitModel, type FitOptions, type FitSamples } from '../../src/train/fit';
+import { fitModel, type FitOptions, type FitSamples, type ProgressEvent } from '../../src/train/fit';
 import { buildNetwork, type Head } from '../../src/train/network';
 import { runModel } from '../../src/train/predict';
 import { SeededRandom } from '../../src/train/random';
@@ -192,6 +192,34 @@ describe('the training loop', () => {
       type: 'epoch', epoch: 2, epochs: 2, batch: 4, batches: 4, metricName: 'rmse', backend: 'test', etaMs: 0,
       loss: expect.any(Number), valLoss: expect.any(Number), metric: expect.any(Number), valMetric: expect.any(Number),
     });
+    model.dispose();
+  });
+
+  it('reports batches within an epoch, with an ETA, between the epoch reports (a clock 300 ms a reading)', async () => {
+    const model = network();
+    const events: ProgressEvent[] = [];
+    let clock = 1_000_000;
+    const now = jest.spyOn(Date, 'now').mockImplementation(() => (clock += 300));
+    try {
+      // 200 rows in batches of 16: 13 batches an epoch, 39 in all.
+      await fitModel(model, samples(200, 1), undefined, options({ epochs: 3, onProgress: (e) => events.push(e) }));
+    } finally {
+      now.mockRestore();
+    }
+    expect(events.filter((e) => e.type === 'epoch').map((e) => e.epoch)).toEqual([1, 2, 3]);
+    const batches = events.filter((e) => e.type === 'batch');
+    expect(new Set(batches.map((e) => e.epoch))).toEqual(new Set([1, 2, 3]));
+    for (const e of batches) {
+      // Inside its epoch (before that epoch's own report), and no loss yet: losses are read once an epoch.
+      expect(events.indexOf(e)).toBeLessThan(events.findIndex((x) => x.type === 'epoch' && x.epoch === e.epoch));
+      expect(e).toMatchObject({ epochs: 3, batches: 13, backend: 'test' });
+      expect(e.batch).toBeGreaterThan(0);
+      expect(e.batch).toBeLessThan(13);
+      expect(e.loss).toBeUndefined();
+      const done = (e.epoch - 1) * 13 + e.batch;
+      expect(e.etaMs).toBeGreaterThan(0);
+      expect(e.etaMs).toBe(Math.round((e.elapsedMs / done) * (39 - done)));
+    }
     model.dispose();
   });
 });

@@ -53,23 +53,33 @@ export class TrainingProgress {
   }
 
   bundle(): Record<string, unknown> {
-    return { [TRAINING_MIME]: structuredClone(this.display), 'text/plain': this.text() };
+    return { [TRAINING_MIME]: structuredClone(this.display), 'text/plain': trainingLine(this.display) };
   }
+}
 
-  text(): string {
-    const d = this.display;
-    const parts = [`${d.nodeId}: ${d.status}`, `job ${d.jobId}`, d.backend, `epoch ${d.epochs.done}/${d.epochs.total}`];
-    const last = d.history.at(-1);
-    if (last) {
-      for (const [name, value] of Object.entries(last.train)) parts.push(`${name} ${format(value)}`);
-      for (const [name, value] of Object.entries(last.val ?? {})) parts.push(`val_${name} ${format(value)}`);
-    }
-    parts.push(`${(d.elapsedMs / 1000).toFixed(1)} s`);
-    if (d.etaMs !== null && d.status === 'running') parts.push(`ETA ${(d.etaMs / 1000).toFixed(0)} s`);
-    if (d.best && d.status !== 'running') parts.push(`kept epoch ${d.best.epoch} (${d.best.metric} ${format(d.best.value)})`);
-    if (d.error) parts.push(d.error);
-    return parts.join(' · ');
+/**
+ * The one-line `text/plain` form of a training display, for saved notebooks and `flowbook run`: where
+ * training is (the batch too while an epoch is under way), the last epoch's numbers, the time so far
+ * and the ETA while running; at the end, the epoch kept or the error.
+ */
+export function trainingLine(d: TrainingDisplay): string {
+  const running = d.status === 'running';
+  // Batches done in an epoch not yet reported: that epoch is the one after the last one done.
+  const inEpoch = running && d.batches.done > 0 && d.batches.done < d.batches.total;
+  const where = inEpoch
+    ? `epoch ${d.epochs.done + 1}/${d.epochs.total} · batch ${d.batches.done}/${d.batches.total}`
+    : `epoch ${d.epochs.done}/${d.epochs.total}`;
+  const parts = [`${d.nodeId}: ${d.status}`, `job ${d.jobId}`, d.backend, where];
+  const last = d.history.at(-1);
+  if (last) {
+    for (const [name, value] of Object.entries(last.train)) parts.push(`${name} ${format(value)}`);
+    for (const [name, value] of Object.entries(last.val ?? {})) parts.push(`val_${name} ${format(value)}`);
   }
+  parts.push(`${(d.elapsedMs / 1000).toFixed(1)} s`);
+  if (d.etaMs !== null && running) parts.push(`ETA ${(d.etaMs / 1000).toFixed(0)} s`);
+  if (d.best && !running) parts.push(`kept epoch ${d.best.epoch} (${d.best.metric} ${format(d.best.value)})`);
+  if (d.error) parts.push(d.error);
+  return parts.join(' · ');
 }
 
 function format(v: number): string {

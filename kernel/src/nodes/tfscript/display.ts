@@ -1,6 +1,6 @@
 import type { JobState, TrainingDisplay } from '@flowbook/magics';
 import type { TfscriptProgress } from '../../train/tfscript/run';
-import { TRAINING_MIME } from '../models/training-display';
+import { TRAINING_MIME, trainingLine } from '../models/training-display';
 
 /**
  * The live display of a tfscript job: the same `TrainingDisplay` payload as the model nodes (so the
@@ -46,17 +46,6 @@ export class TfscriptDisplay {
   }
 
   bundle(): Record<string, unknown> {
-    return { [TRAINING_MIME]: structuredClone(this.display), 'text/plain': this.text() };
-  }
-
-  private text(): string {
-    const d = this.display;
-    const parts = [`${d.nodeId}: ${d.status}`, `job ${d.jobId}`, d.backend, `epoch ${d.epochs.done}/${d.epochs.total}`];
-    const last = d.history.at(-1);
-    for (const [name, value] of Object.entries(last?.train ?? {})) parts.push(`${name} ${value.toPrecision(4)}`);
-    for (const [name, value] of Object.entries(last?.val ?? {})) parts.push(`val_${name} ${value.toPrecision(4)}`);
-    parts.push(`${(d.elapsedMs / 1000).toFixed(1)} s`);
-    if (d.error) parts.push(d.error);
-    return parts.join(' · ');
+    return { [TRAINING_MIME]: structuredClone(this.display), 'text/plain': trainingLine(this.display) };
   }
 }
