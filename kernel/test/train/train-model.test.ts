@@ -89,6 +89,33 @@ describe('training on real data (vega-datasets)', () => {
     trained.model.dispose();
   }, 60_000);
 
+  it('T4: an LSTM with horizon 2 and stride 4 over two series trains on those windows, and predictTable replays them', async () => {
+    // Two cities, 20 and 14 days, rows in no particular order; v is the series to forecast.
+    const days = [...Array.from({ length: 20 }, (_, d) => ({ city: 'a', day: d + 1 })), ...Array.from({ length: 14 }, (_, d) => ({ city: 'b', day: d + 1 }))];
+    const rows = days.map((_, i) => days[(i * 7) % days.length]).map((r) => ({ ...r, v: Math.sin(r.day / 3) + (r.city === 'a' ? 0 : 2) }));
+    const table = toArrowTable(rows);
+    const trained = await train('lstm_regressor', {
+      target: 'v', order: 'day', group: 'city', window: 3, horizon: 2, stride: 4,
+      network: { lstm_units: 4 }, training: { epochs: 1, validation_split: 0.2 },
+    }, table);
+    expect(trained.preprocessing.window).toEqual({ size: 3, horizon: 2, stride: 4, order: 'day', group: 'city' });
+    // Windows start every 4 days and need a target 2 days past their end in the same city:
+    // a starts at day 1, 5, 9, 13 (day 17's window would aim at day 21); b at day 1, 5, 9. The latest of each validate.
+    expect(trained.split).toEqual({ training: 5, validation: 2 });
+
+    const { columns: [forecast], metrics } = predictTable(trained.model, trained.preprocessing, table, 'all');
+    const at = (city: string, day: number) => rows.findIndex((r) => r.city === city && r.day === day);
+    // Every row that ends a window of 3 days in its own city gets a forecast (stride is for training only).
+    expect(forecast.values.map((v) => v === null)).toEqual(rows.map((r) => r.day < 3));
+    // Scored against the value 2 days after the window's last day, in the same city: a days 3..18, b days 3..12.
+    const pairs = rows.filter((r) => r.day >= 3 && at(r.city, r.day + 2) >= 0).map((r) => [forecast.values[at(r.city, r.day)] as number, rows[at(r.city, r.day + 2)].v]);
+    expect(pairs).toHaveLength(16 + 10);
+    expect(metrics).toMatchObject({ task: 'regression', rows: 26 });
+    const rmse = Math.sqrt(pairs.reduce((sum, [p, a]) => sum + (p - a) ** 2, 0) / pairs.length);
+    expect(metrics!.task === 'regression' && metrics!.rmse).toBeCloseTo(rmse, 6);
+    trained.model.dispose();
+  });
+
   describe('T1: unscaled inputs', () => {
     const line = toArrowTable(Array.from({ length: 24 }, (_, i) => ({ x: i + 1, y: i + 3 })));
     const params = (standardize: 'none' | 'zscore') => ({

@@ -51,4 +51,33 @@ describe('LSTM windows', () => {
     expect(Array.from(windows.lastRows)).toEqual([2, 0, 3, 5, 6, 7]);
     expect(Array.from(windows.targetRows)).toEqual([0, 3, -1, 6, 7, -1]);
   });
+
+  describe('T4: horizon 2 and stride 2, two series of 9 and 7 days, rows shuffled', () => {
+    const days = [...Array.from({ length: 9 }, (_, i) => ['a', i + 1] as const), ...Array.from({ length: 7 }, (_, i) => ['b', i + 1] as const)];
+    const rows = days.map((_, i) => days[(i * 5) % days.length]); // 5 is prime to 16: every day once, out of order
+    const series2 = new arrow.Table({
+      day: arrow.vectorFromArray(rows.map(([, d]) => d), new arrow.Int32()),
+      city: arrow.vectorFromArray(rows.map(([c]) => c)),
+    });
+    const spec2 = { size: 2, horizon: 2, stride: 2, order: 'day', group: 'city' };
+    const name = (row: number) => (row < 0 ? '-' : `${rows[row][0]}${rows[row][1]}`);
+    /** Each window as `first..last→target`, by city and day. */
+    const described = (w: ReturnType<typeof buildWindows>, s: ReturnType<typeof seriesOf>) =>
+      Array.from(w.starts, (start, i) => `${name(s.rows[start])}..${name(w.lastRows[i])}→${name(w.targetRows[i])}`);
+
+    it('training windows start every 2 rows of a series and aim 2 rows past their end, never into the next series', () => {
+      const series = seriesOf(series2, spec2);
+      const windows = buildWindows(series, spec2, all(16), all(16));
+      expect(described(windows, series)).toEqual(['a1..a2→a4', 'a3..a4→a6', 'a5..a6→a8', 'b1..b2→b4', 'b3..b4→b6']);
+    });
+
+    it('at stride 1, as prediction windows, every row that ends a window gets one: its target 2 rows on, none past a series\' end', () => {
+      const series = seriesOf(series2, spec2);
+      const windows = buildWindows(series, spec2, all(16), undefined, 1);
+      expect(described(windows, series)).toEqual([
+        'a1..a2→a4', 'a2..a3→a5', 'a3..a4→a6', 'a4..a5→a7', 'a5..a6→a8', 'a6..a7→a9', 'a7..a8→-', 'a8..a9→-',
+        'b1..b2→b4', 'b2..b3→b5', 'b3..b4→b6', 'b4..b5→b7', 'b5..b6→-', 'b6..b7→-',
+      ]);
+    });
+  });
 });
