@@ -92,6 +92,8 @@ function decodeEvent(data: Uint8Array): DecodedEvent {
 }
 
 const hex = (s: string) => Uint8Array.from(s.replace(/\s+/g, '').match(/../g)!.map((h) => parseInt(h, 16)));
+const toHex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+const ascii = (s: string) => Buffer.from(s, 'latin1').toString('hex');
 
 describe('TensorBoard event files', () => {
   it('the reference CRC-32C gives the published check value', () => {
@@ -111,6 +113,21 @@ describe('TensorBoard event files', () => {
     const expected = new Uint8Array([...length, ...u32(mask(crc32cBitwise(length))), ...scalar, ...u32(mask(crc32cBitwise(scalar)))]);
     expect(framed).toEqual(expected);
     expect(decodeEvent(readRecords(framed)[0])).toEqual({ wallTime: 2.5, step: 3, scalars: { loss: 0.5 } });
+  });
+
+  it('frames records byte for byte as TensorFlow does: two records of a real event file', () => {
+    // `xxd` of an event file TensorFlow wrote for tf.summary.scalar("accuracy", 0.99, step=77), as quoted in
+    // TensorBoard's own reader tests (tensorboard/data/server/tf_record.rs). Its first length header, 24
+    // as a uint64, carries the masked CRC-32C a3 7f 4b 22 (0x224b7fa3 read little-endian), as every such file does.
+    const version = hex('09 0000803899d6d741  1a 0d 627261696e2e4576656e743a32');
+    const accuracy = hex(`09 c405b73d99d6d741  10 4d  2a 25 0a 23 0a 08 ${ascii('accuracy')}
+      42 0a 08 01 12 00 22 04 a4707d3f 4a 0b 0a 09 0a 07 ${ascii('scalars')}`);
+    const file = hex(`18 00 00 00 00 00 00 00  a3 7f 4b 22  ${toHex(version)}  12 4b 36 ab
+      32 00 00 00 00 00 00 00  24 19 56 ec  ${toHex(accuracy)}  a5 5b 64 33`);
+    expect(new Uint8Array([...tfRecord(version), ...tfRecord(accuracy)])).toEqual(file);
+    // The reader above accepts TensorFlow's bytes too, so it cannot merely agree with the writer.
+    expect(readRecords(file)).toEqual([version, accuracy]);
+    expect(decodeEvent(version)).toEqual({ wallTime: 1_599_759_586, fileVersion: 'brain.Event:2', scalars: {} });
   });
 
   describe('EventFileWriter', () => {
