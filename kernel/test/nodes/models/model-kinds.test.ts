@@ -2,10 +2,13 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import type * as arrow from 'apache-arrow';
 import type { NodeReporter, NodeRunContext, UpstreamRef } from '../../../src/nodes/kind';
 import { modelNodeKinds } from '../../../src/nodes/models';
 import { LocalStore } from '../../../src/store/local';
+import { selectBackend } from '../../../src/train/backend';
+import { childrenOf } from '../../tfscript/cells';
 import { loadJson, loadSeattleWeather } from '../../train/datasets';
 import { runContext } from '../fakes';
 
@@ -109,6 +112,19 @@ describe('model node kinds', () => {
     const model: UpstreamRef = { node: 'temp', fingerprint: 'fp01', artifacts: trained.artifacts! };
     const scored = await kinds.predict.run(runContext({}, { data: weather }, { nodeId: 'next', store, model }));
     expect(scored.tables.out.getChild('predicted_temp_max')!.toJSON()).toEqual(forecast);
+  }, 60_000);
+
+  it('T5: re-running a model cell, and %%predict, leave the kernel\'s tensor count as it was: model and optimiser live and die with the job\'s process', async () => {
+    await selectBackend();
+    const cars = loadJson('cars.json');
+    const before = tf.memory().numTensors;
+    for (const epochs of [2, 3]) {
+      const trained = await kinds.dnn_regressor.run(context('dnn_regressor', `target: Miles_per_Gallon\ntraining: {epochs: ${epochs}}`, cars));
+      expect(childrenOf(process.pid)).toEqual([]);
+      const model: UpstreamRef = { node: 'mpg', fingerprint: 'fp01', artifacts: trained.artifacts! };
+      await kinds.predict.run(runContext({}, { data: cars }, { nodeId: 'scored', store, model }));
+      expect(tf.memory().numTensors).toBe(before);
+    }
   }, 60_000);
 
   it('interrupting a training keeps the best model so far and says so', async () => {
