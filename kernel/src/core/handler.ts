@@ -14,8 +14,12 @@ export interface KernelServices {
   readonly stdin: StdinBroker;
   readonly kernelInfo: JsonObject;
   readonly executions: ExecutionCounter;
-  /** Answers the execute requests already queued with `aborted` (stop_on_error after an error). */
-  abortQueuedExecutions(): void;
+  /**
+   * Marks every execute request received so far (the transport drained first) to be answered
+   * `aborted` (stop_on_error after an error). Call it before the error reply goes out: a request sent
+   * after the client saw that reply must run.
+   */
+  abortQueuedExecutions(): Promise<void>;
   /** Frees the interpreter's resources, then ends the kernel process (or the test's stand-in). */
   shutdown(restart: boolean): Promise<void>;
   log(line: string): void;

@@ -58,7 +58,6 @@ export class KernelCore {
   private readonly services: KernelServices;
   private readonly shellQueue: Message[] = [];
   private processing = false;
-  private abortRequested = false;
   private readonly toAbort = new Set<Message>();
   private shuttingDown: Promise<void> | null = null;
   private answeredKernelInfo = false;
@@ -76,9 +75,7 @@ export class KernelCore {
       stdin: new StdinBroker(this.messenger),
       kernelInfo: options.kernelInfo,
       executions,
-      abortQueuedExecutions: () => {
-        this.abortRequested = true;
-      },
+      abortQueuedExecutions: () => this.markQueuedForAbort(),
       shutdown: (restart) => this.shutdown(restart),
       log,
     };
@@ -130,7 +127,6 @@ export class KernelCore {
     try {
       for (let next = this.shellQueue.shift(); next; next = this.shellQueue.shift()) {
         await this.dispatch('shell', next);
-        if (this.abortRequested) await this.markQueuedForAbort();
       }
     } finally {
       this.processing = false;
@@ -138,12 +134,12 @@ export class KernelCore {
   }
 
   /**
-   * After a failing cell with stop_on_error: requests sent before its reply may still be inside the
-   * transport, so take them in first; every execute request queued at that point is then aborted,
-   * and anything arriving later runs normally.
+   * For a failing cell with stop_on_error, before its error reply is sent: requests sent before that
+   * reply may still be inside the transport, so take them in first; every execute request queued at
+   * that point is then aborted. Anything arriving later was (or may have been) sent after the client
+   * saw the reply, and runs normally; marking after the reply would abort those too.
    */
   private async markQueuedForAbort(): Promise<void> {
-    this.abortRequested = false;
     await this.options.transport.drain();
     for (const queued of this.shellQueue) {
       if (queued.header.msg_type === 'execute_request') this.toAbort.add(queued);

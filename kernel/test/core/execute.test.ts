@@ -174,4 +174,24 @@ describe('stop_on_error', () => {
     const reply = kernel.transport.sent.find((s) => s.message.parent_header === inFlight.header && s.message.header.msg_type === 'execute_reply');
     expect(reply?.message.content.status).toBe('aborted');
   });
+
+  it('a request that arrives once the error reply is out runs: the client sent it after seeing the error', async () => {
+    const kernel = startHarness();
+    const inFlight = request('execute_request', { code: 'in flight' });
+    const afterReply = request('execute_request', { code: 'after the reply' });
+    kernel.transport.drain = async () => kernel.core.receive('shell', inFlight);
+    const send = kernel.transport.send.bind(kernel.transport);
+    kernel.transport.send = (channel, message) => {
+      send(channel, message);
+      // The client answers the error reply at once; the transport delivers before any drain.
+      if (message.header.msg_type === 'execute_reply' && message.content.status === 'error') kernel.core.receive('shell', afterReply);
+    };
+    kernel.interpreter.cells.set('fail', () => ({ status: 'error', ename: 'Error', evalue: 'no', traceback: [] }));
+    kernel.core.receive('shell', request('execute_request', { code: 'fail' }));
+    await idleOf(kernel.transport, afterReply.header.msg_id);
+    const replyTo = (req: typeof inFlight) => kernel.transport.sent.find((s) => s.message.parent_header === req.header && s.message.header.msg_type === 'execute_reply');
+    expect(replyTo(inFlight)?.message.content.status).toBe('aborted');
+    expect(replyTo(afterReply)?.message.content.status).toBe('ok');
+    expect(kernel.interpreter.executed.map((e) => e.code)).toEqual(['fail', 'after the reply']);
+  });
 });

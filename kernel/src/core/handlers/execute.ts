@@ -57,6 +57,8 @@ export const executeRequest: Handler = async (request, channel, kernel) => {
     const error: ErrorContent = { ename: outcome.ename, evalue: outcome.evalue, traceback: outcome.traceback };
     if (!content.silent) messenger.publish(request.header, 'error', { ...error });
     if (content.storeHistory) kernel.history.append(executionCount, content.code, null);
+    // Before the reply: what to abort is what was sent before the client could see this error.
+    if (content.stopOnError) await kernel.abortQueuedExecutions();
     messenger.reply(channel, request, 'execute_reply', {
       status: 'error',
       execution_count: executionCount,
@@ -64,7 +66,6 @@ export const executeRequest: Handler = async (request, channel, kernel) => {
       user_expressions: {},
       payload: [],
     });
-    if (content.stopOnError) kernel.abortQueuedExecutions();
     return;
   }
 
