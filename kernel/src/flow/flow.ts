@@ -87,6 +87,8 @@ export class Flow {
   /** Output tables already in memory, by node, for the fingerprint they belong to. */
   private readonly tables = new Map<string, { fingerprint: string; ports: Record<string, Table> }>();
   private readonly listeners = new Set<FlowListener>();
+  /** Nodes being computed now, by id, with the fingerprint they compute and when that ends. */
+  private readonly computing = new Map<string, { fingerprint: string; finished: Promise<void> }>();
 
   constructor(private readonly options: FlowOptions) {
     this.cache = new NodeCache(options.store);
@@ -270,64 +272,97 @@ export class Flow {
         this.setState(id, { status: 'cached', fingerprint: print, manifest: stored, startedAt: startedAt.toISOString(), durationMs }, 'node_finished');
         return { id, status: 'cached', durationMs };
       }
-
-      this.setState(id, { status: 'running', startedAt: startedAt.toISOString() }, 'node_started');
-      const inputs: Record<string, Table> = {};
-      let model: UpstreamRef | undefined;
-      for (const dep of dependencies) {
-        if (dep.toPort === 'model') {
-          const manifest = this.state(dep.node).manifest!;
-          model = { node: dep.node, fingerprint: manifest.fingerprint, artifacts: manifest.artifacts };
-        } else inputs[dep.name] = await this.output(dep.node, dep.port);
+      // From here to `computing.set` nothing awaits, so two runs cannot both start computing the node.
+      if (this.states.get(id)?.manifest?.fingerprint === print) return { id, status: 'cached', durationMs: performance.now() - clock }; // computed while we looked
+      const inFlight = this.computing.get(id);
+      if (inFlight?.fingerprint === print) return await this.joinRun(id, print, inFlight.finished, clock);
+      let finished!: () => void;
+      this.computing.set(id, { fingerprint: print, finished: new Promise<void>((resolve) => (finished = resolve)) });
+      try {
+        return await this.compute(id, print, upstream, options, startedAt, clock);
+      } finally {
+        this.computing.delete(id);
+        finished();
       }
-      const context: NodeRunContext<unknown> = {
-        nodeId: id,
-        params: definition.params,
-        inputs,
-        fingerprint: print,
-        store: this.options.store,
-        baseDir: this.options.baseDir,
-        signal: options.signal ?? new AbortController().signal,
-        report: options.report ?? silentReporter,
-      };
-      if (model) context.model = model;
-      const evaluate = options.evaluate ?? this.options.evaluate;
-      if (evaluate) context.evaluate = evaluate;
-      const facts = (result: Omit<NodeRunResult, 'tables'>): ManifestFacts => ({
-        node: id,
-        kind: definition.kind,
-        fingerprint: print,
-        inputs: upstream.map(({ name, node, port, fingerprint: fp }) => (port ? { name, node, port, fingerprint: fp } : { name, node, fingerprint: fp })),
-        timings: { startedAt: startedAt.toISOString(), durationMs: performance.now() - clock },
-        summary: result.summary ?? {},
-        ...(result.metric ? { metric: result.metric } : {}),
-        warnings: result.warnings,
-        artifacts: result.artifacts ?? {},
-        ...(result.display ? { display: result.display } : {}),
-      });
-      let manifest: Manifest;
-      if (kind.writeOutputs) {
-        const write = kind.writeOutputs.bind(kind);
-        manifest = await this.cache.saveWritten(id, print, kind.outputPorts, async (files) => {
-          const written = await write(context, files);
-          return { rows: written.rows, facts: facts(written) };
-        });
-        this.tables.delete(id);
-      } else {
-        const result = await kind.run(context);
-        const missing = kind.outputPorts.filter((port) => !result.tables[port]);
-        if (missing.length > 0) throw new Error(`node kind ${kind.kind} returned no table for port(s) ${missing.join(', ')}`);
-        manifest = await this.cache.save(result.tables, facts(result));
-        this.tables.set(id, { fingerprint: print, ports: result.tables });
-      }
-      const durationMs = performance.now() - clock;
-      this.setState(id, { status: 'done', fingerprint: print, manifest, startedAt: startedAt.toISOString(), durationMs }, 'node_finished');
-      return { id, status: 'done', durationMs };
     } catch (error) {
       const message = isFlowbookError(error) || error instanceof Error ? error.message : String(error);
       this.setState(id, { status: 'failed', startedAt: startedAt.toISOString(), durationMs: performance.now() - clock, error: message.split('\n')[0]! }, 'node_failed');
       throw error;
     }
+  }
+
+  /**
+   * Another run computes this very node now (a cell, the extension's Run, an interrupted cell still
+   * saving its model): share its result instead of computing the node a second time.
+   */
+  private async joinRun(id: string, print: string, finished: Promise<void>, clock: number): Promise<NodeRunRecord> {
+    await finished;
+    const state = this.state(id);
+    if (state.manifest?.fingerprint === print && (state.status === 'done' || state.status === 'cached')) {
+      return { id, status: 'cached', durationMs: performance.now() - clock };
+    }
+    throw new FlowbookError('NodeFailed', `node \`${id}\` failed in the run that was computing it: ${state.error ?? 'it did not finish'}`, `fix it and run it again: %flow run ${id}`, { node: id });
+  }
+
+  /** Runs the node's kind on its inputs and stores the outputs under `print`. */
+  private async compute(
+    id: string, print: string, upstream: ManifestFacts['inputs'], options: RunOptions, startedAt: Date, clock: number,
+  ): Promise<NodeRunRecord> {
+    const definition = this.graph.get(id);
+    const kind = this.options.kinds.get(definition.kind);
+    const dependencies = this.graph.dependenciesOf(id);
+    this.setState(id, { status: 'running', startedAt: startedAt.toISOString() }, 'node_started');
+    const inputs: Record<string, Table> = {};
+    let model: UpstreamRef | undefined;
+    for (const dep of dependencies) {
+      if (dep.toPort === 'model') {
+        const manifest = this.state(dep.node).manifest!;
+        model = { node: dep.node, fingerprint: manifest.fingerprint, artifacts: manifest.artifacts };
+      } else inputs[dep.name] = await this.output(dep.node, dep.port);
+    }
+    const context: NodeRunContext<unknown> = {
+      nodeId: id,
+      params: definition.params,
+      inputs,
+      fingerprint: print,
+      store: this.options.store,
+      baseDir: this.options.baseDir,
+      signal: options.signal ?? new AbortController().signal,
+      report: options.report ?? silentReporter,
+    };
+    if (model) context.model = model;
+    const evaluate = options.evaluate ?? this.options.evaluate;
+    if (evaluate) context.evaluate = evaluate;
+    const facts = (result: Omit<NodeRunResult, 'tables'>): ManifestFacts => ({
+      node: id,
+      kind: definition.kind,
+      fingerprint: print,
+      inputs: upstream.map(({ name, node, port, fingerprint: fp }) => (port ? { name, node, port, fingerprint: fp } : { name, node, fingerprint: fp })),
+      timings: { startedAt: startedAt.toISOString(), durationMs: performance.now() - clock },
+      summary: result.summary ?? {},
+      ...(result.metric ? { metric: result.metric } : {}),
+      warnings: result.warnings,
+      artifacts: result.artifacts ?? {},
+      ...(result.display ? { display: result.display } : {}),
+    });
+    let manifest: Manifest;
+    if (kind.writeOutputs) {
+      const write = kind.writeOutputs.bind(kind);
+      manifest = await this.cache.saveWritten(id, print, kind.outputPorts, async (files) => {
+        const written = await write(context, files);
+        return { rows: written.rows, facts: facts(written) };
+      });
+      this.tables.delete(id);
+    } else {
+      const result = await kind.run(context);
+      const missing = kind.outputPorts.filter((port) => !result.tables[port]);
+      if (missing.length > 0) throw new Error(`node kind ${kind.kind} returned no table for port(s) ${missing.join(', ')}`);
+      manifest = await this.cache.save(result.tables, facts(result));
+      this.tables.set(id, { fingerprint: print, ports: result.tables });
+    }
+    const durationMs = performance.now() - clock;
+    this.setState(id, { status: 'done', fingerprint: print, manifest, startedAt: startedAt.toISOString(), durationMs }, 'node_finished');
+    return { id, status: 'done', durationMs };
   }
 
   private checkPort(nodeId: string, input: InputRef): void {

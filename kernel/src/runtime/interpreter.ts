@@ -170,7 +170,16 @@ class TypeScriptSession implements TypeScriptInterpreter {
       evaluate: (source, scope) => this.evaluateInScope(source, scope),
       ...(request.cellId !== undefined ? { cellId: request.cellId } : {}),
     };
-    return await Promise.race([this.session.within(run, () => magics.run(code, cell)), run.interruption]);
+    const work = this.session.within(run, () => magics.run(code, cell));
+    try {
+      return await Promise.race([work, run.interruption]);
+    } catch (error) {
+      // An interrupted node stops on the abort and keeps what it finished (a training job saves its
+      // best model): wait for that, so the node is stored before the reply and the next cell reuses
+      // it instead of starting the node again.
+      if (isInterruption(error)) await Promise.race([work.catch(() => undefined), delay(MAGIC_STOP_GRACE_MS)]);
+      throw error;
+    }
   }
 
   /** Runs code with `scope`'s entries as variables; its own declarations stay local. Not type-checked. */
@@ -238,6 +247,13 @@ class TypeScriptSession implements TypeScriptInterpreter {
     this.running?.interrupt();
     this.session.dispose();
   }
+}
+
+/** How long an interrupted magic cell gets to stop cleanly before the reply goes out anyway. */
+const MAGIC_STOP_GRACE_MS = 20_000;
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 function isInterruption(error: unknown): boolean {

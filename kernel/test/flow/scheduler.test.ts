@@ -29,6 +29,17 @@ describe('the scheduler', () => {
     expect((await flow.table('test_count')).get(0)!.toJSON()).toEqual({ n: 1 });
   });
 
+  it('a node asked for again while it computes is computed once: the second run shares the first\'s result', async () => {
+    const { flow, kinds } = testFlow();
+    defineChain(flow);
+    const [first, second] = await Promise.all([flow.run('parts'), flow.run('test_count')]);
+    expect(kinds.node.runs).toBe(1);
+    expect(kinds.split.runs).toBe(1);
+    expect(first.at(-1)).toMatchObject({ id: 'parts', status: 'done' });
+    expect(second.map((r) => r.id)).toEqual(['raw', 'evens', 'parts', 'test_count']);
+    expect((await flow.table('test_count')).get(0)!.toJSON()).toEqual({ n: 1 });
+  });
+
   it('reuses every stored output on a second run: all cached, nothing recomputed', async () => {
     const { flow, kinds } = testFlow();
     defineChain(flow);

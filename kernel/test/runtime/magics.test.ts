@@ -6,10 +6,20 @@ import { Session, errorOf } from './session-harness';
 class DoublingMagics implements CellMagics {
   readonly cells: MagicCell[] = [];
   handles(code: string): boolean {
-    return code.startsWith('%%double') || code.startsWith('%%hang');
+    return code.startsWith('%%double') || code.startsWith('%%hang') || code.startsWith('%%train');
   }
+  /** Set by `%%train` once it has "saved its model" after an abort. */
+  saved = false;
   async run(code: string, cell: MagicCell): Promise<ExecuteOutcome> {
     this.cells.push(cell);
+    if (code.startsWith('%%train')) {
+      // Like a training node: on abort it takes a moment to save its best model, then finishes.
+      await new Promise((resolve) => cell.signal.addEventListener('abort', resolve));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      this.saved = true;
+      cell.output.stream('stdout', 'stopped; kept the best model\n');
+      return { status: 'ok' };
+    }
     if (code.startsWith('%%hang')) {
       await new Promise((resolve) => cell.signal.addEventListener('abort', resolve));
       return { status: 'ok' };
@@ -43,6 +53,15 @@ describe('cell magics', () => {
     setTimeout(() => session.interpreter.interrupt(), 100);
     expect(errorOf(await done).ename).toBe('Interrupted');
     expect(magics.cells.at(-1)!.signal.aborted).toBe(true);
+  });
+
+  it('on interrupt, waits for the magic to stop cleanly (a node storing what it kept) before the reply', async () => {
+    magics.saved = false;
+    const { output, done } = session.start('%%train');
+    setTimeout(() => session.interpreter.interrupt(), 100);
+    expect(errorOf(await done).ename).toBe('Interrupted');
+    expect(magics.saved).toBe(true);
+    expect(output.stdout).toBe('stopped; kept the best model\n');
   });
 
   it('evaluates user_expressions in the session', async () => {
