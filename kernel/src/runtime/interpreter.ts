@@ -60,7 +60,8 @@ declare function password(prompt?: string): Promise<string>;
  * latest version of every cell that ran; type errors block the cell (ename `TypeScriptError`, one
  * `line N: …` per problem, N counted in the cell). `%%js` cells are not checked.
  *
- * Interrupts (K5): `interrupt()` rejects a pending `await` and clears the cell's timers; a SIGINT
+ * Interrupts (K5): `interrupt()` rejects a pending `await` and clears the cell's timers, and those
+ * earlier cells left pending (K3), also when no cell runs, with a note on each such cell; a SIGINT
  * stops a synchronous loop (`breakOnSigint`); setting `interruptFlag[0]` stops any loop, also one that
  * runs after an `await`. Each ends the cell with ename `Interrupted`; variables are kept.
  */
@@ -238,6 +239,8 @@ class TypeScriptSession implements TypeScriptInterpreter {
 
   interrupt(): void {
     const run = this.running;
+    // Timers earlier cells left (a setInterval) stop too, also when no cell runs (K3).
+    this.session.stopLeftTimers(run);
     if (!run) return;
     Atomics.store(this.interruptFlag, 0, 1);
     run.interrupt();

@@ -101,7 +101,25 @@ export class SessionContext {
 
   /** Stops every timer any cell left running: on shutdown. */
   clearAllTimers(): void {
-    for (const run of new Set(this.timerOwners.values())) run.clearTimers();
+    for (const run of this.timerOwningRuns()) run.clearTimers();
+  }
+
+  /**
+   * Stops the timers that cells other than `running` left pending (an interrupt: field case K3 says
+   * a leftover `setInterval` stops on interrupt, also when no cell runs), and says so on the stream of
+   * the cell that owns them. `running`'s own timers are its interrupt's to clear.
+   */
+  stopLeftTimers(running: CellRun | undefined): void {
+    for (const run of this.timerOwningRuns()) {
+      if (run === running) continue;
+      const count = run.timers.size;
+      run.clearTimers();
+      run.output.stream('stderr', `interrupt: stopped ${count} timer${count === 1 ? '' : 's'} left by ${run.label}\n`);
+    }
+  }
+
+  private timerOwningRuns(): Set<CellRun> {
+    return new Set(this.timerOwners.values());
   }
 
   dispose(): void {

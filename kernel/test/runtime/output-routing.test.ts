@@ -65,6 +65,41 @@ describe('output routing', () => {
     expect(left.output.stderr).toMatch(/left 1 pending timer;/);
   });
 
+  it('K3: an interrupt also stops the timers earlier cells left, when no cell runs or while another does', async () => {
+    const own = new Session();
+    try {
+      const left = await own.run('var ticks = 0;\nsetInterval(() => { ticks++; }, 5);');
+      expect(left.output.stderr).toMatch(/cell \[1\] left 1 pending timer;/);
+      await sleep(50);
+      own.interpreter.interrupt(); // nothing runs
+      const stopped = Number(await own.value('ticks'));
+      await sleep(50);
+      expect(Number(await own.value('ticks'))).toBe(stopped);
+      expect(stopped).toBeGreaterThan(0);
+      expect(left.output.stderr).toContain('interrupt: stopped 1 timer left by cell [1]\n');
+
+      const again = await own.run('setInterval(() => { ticks++; }, 5);\nsetTimeout(() => console.log("never"), 200);');
+      expect(again.output.stderr).toMatch(/cell \[4\] left 2 pending timers;/);
+      const running = own.start('await new Promise(r => setTimeout(r, 60_000));');
+      await sleep(50);
+      own.interpreter.interrupt();
+      expect(errorOf(await running.done).ename).toBe('Interrupted');
+      const after = Number(await own.value('ticks'));
+      await sleep(250);
+      expect(Number(await own.value('ticks'))).toBe(after);
+      expect(again.output.stdout).toBe('');
+      expect(again.output.stderr).toContain('interrupt: stopped 2 timers left by cell [4]\n');
+      // The interrupted cell's own timer is its interrupt's: no note there.
+      expect(running.output.stderr).toBe('');
+
+      own.interpreter.interrupt(); // nothing is left: nothing more is said
+      expect(left.output.stderr.match(/interrupt: stopped/g)).toHaveLength(1);
+      expect(again.output.stderr.match(/interrupt: stopped/g)).toHaveLength(1);
+    } finally {
+      await own.shutdown();
+    }
+  });
+
   it('caps a flood of output with a note', async () => {
     const small = new Session({ outputLimitBytes: 1024 });
     try {
