@@ -93,6 +93,8 @@ export async function trainModel(spec: ModelSpec, table: arrow.Table, hooks: Tra
   } else {
     sampleRows = Int32Array.from({ length: n }, (_, i) => i).filter((r) => targetOk[r] && inputsOk[r]);
     requireSamples(sampleRows.length, `rows with a target${p.preprocessing.missing === 'drop' ? ' and every feature' : ''}`);
+    const left = leftOutRows(n, targetOk, inputsOk);
+    if (left) warnings.push(left);
     const order = shuffledIndices(sampleRows.length, random);
     const validationCount = Math.min(sampleRows.length - 1, Math.round(sampleRows.length * p.training.validation_split));
     validationSamples = order.slice(0, validationCount).sort();
@@ -277,4 +279,20 @@ function classWeights(setting: ClassWeights, labels: Label[], counts: number[]):
 
 function checkpointTo(hook: (checkpoint: ModelCheckpoint) => void, preprocessing: ModelPreprocessing): (model: tf.LayersModel, epoch: number) => Promise<void> {
   return async (model, epoch) => hook({ files: await modelToFiles(model), preprocessing, epoch, step: epoch });
+}
+
+/** Says how many rows training leaves out for a missing target or feature, so no row goes silently. */
+function leftOutRows(n: number, targetOk: Uint8Array, inputsOk: Uint8Array): string | undefined {
+  let noTarget = 0;
+  let noFeature = 0;
+  for (let r = 0; r < n; r++) {
+    if (!targetOk[r]) noTarget++;
+    else if (!inputsOk[r]) noFeature++;
+  }
+  if (noTarget + noFeature === 0) return undefined;
+  const parts = [
+    ...(noTarget ? [`${noTarget} without a target`] : []),
+    ...(noFeature ? [`${noFeature} with a missing feature (preprocessing.missing: drop; \`mean\` fills them in instead)`] : []),
+  ];
+  return `${noTarget + noFeature} of ${n} input rows were left out of training: ${parts.join(', ')}`;
 }

@@ -196,6 +196,10 @@ describe('preprocessing options reach the model', () => {
       ({ split }) => split.training + split.validation);
     expect(await used('drop')).toBe(38);
     expect(await used('mean')).toBe(40);
+    // No row goes silently: the node warns how many rows drop left out, and why.
+    const warned = (missing: string) => inspect('dnn_regressor', { target: 'y', preprocessing: { missing }, training: quick }, table, ({ warnings }) => warnings);
+    expect(await warned('drop')).toEqual(['2 of 40 input rows were left out of training: 2 with a missing feature (preprocessing.missing: drop; `mean` fills them in instead)']);
+    expect(await warned('mean')).toEqual([]);
     await expect(train('dnn_regressor', { target: 'y', preprocessing: { missing: 'error' }, training: quick }, table)).rejects.toThrow('feature `a` is missing in row 4');
   });
 
