@@ -18,15 +18,19 @@ const tablePreview = (table: arrow.Table): MimeBundle => {
 /** The symbol by which any object says how it renders (Deno's protocol): a method returning a mime bundle. */
 export const DISPLAY_SYMBOL = Symbol.for('Jupyter.display');
 
-/** An output a cell published; `update` replaces it in place (update_display_data). */
+/**
+ * An output a cell published; `update` replaces it in place (update_display_data), rendered as the
+ * output was created: an update of `display.html(…)` is HTML again, of `display.png(…)` an image.
+ */
 export class DisplayHandle {
   constructor(
     readonly displayId: string,
     private readonly output: CellOutput,
+    private readonly render: (value: never) => MimeBundle = mimeBundleOf,
   ) {}
 
   update(value: unknown): void {
-    this.output.display(mimeBundleOf(value), {}, { display_id: this.displayId }, true);
+    this.output.display(this.render(value as never), {}, { display_id: this.displayId }, true);
   }
 }
 
@@ -49,7 +53,7 @@ type MimeBundle = { [mime: string]: unknown };
 interface DisplayHandle {
   /** The display_id this output was published with. */
   readonly displayId: string;
-  /** Replaces this output in place with a rendering of \`value\`. */
+  /** Replaces this output in place with a rendering of \`value\` in the output's own form: HTML for \`display.html\`, image bytes for \`display.png\`, any value for \`display(x)\`. */
   update(value: unknown): void;
 }
 interface Display {
@@ -87,29 +91,46 @@ export function createDisplay(currentOutput: () => CellOutput | undefined): Disp
     }
     return output;
   };
-  const publish = (data: MimeBundle, metadata: JsonObject = {}): DisplayHandle => {
+  /** Publishes `render(value)`; the handle renders its updates the same way, so they keep the mime type. */
+  const publish = <T>(render: (value: T) => MimeBundle, value: T, metadata: JsonObject = {}): DisplayHandle => {
     const output = outputNow();
-    const handle = new DisplayHandle(randomUUID(), output);
-    output.display(data, metadata, { display_id: handle.displayId });
+    const handle = new DisplayHandle(randomUUID(), output, render);
+    output.display(render(value), metadata, { display_id: handle.displayId });
     return handle;
   };
-  const image = (mime: string, label: string) => (data: Uint8Array | ArrayBuffer | string) =>
-    publish({ [mime]: typeof data === 'string' ? data : Buffer.from(data as Uint8Array).toString('base64'), 'text/plain': label });
-  return Object.assign((value: unknown, options?: { metadata?: JsonObject }) => publish(mimeBundleOf(value), options?.metadata), {
-    html: (html: string) => publish({ 'text/html': html, 'text/plain': '<HTML output>' }),
-    markdown: (markdown: string) => publish({ 'text/markdown': markdown, 'text/plain': markdown }),
-    svg: (svg: string) => publish({ 'image/svg+xml': svg, 'text/plain': '<SVG image>' }),
-    png: image('image/png', '<PNG image>'),
-    jpeg: image('image/jpeg', '<JPEG image>'),
-    json: (value: unknown) => publish({ 'application/json': toJson(value), 'text/plain': plainText(value) }),
-    vegalite: (spec: object) => publish({ 'application/vnd.vegalite.v5+json': toJson(spec), 'text/plain': '<Vega-Lite chart>' }),
-    table: (data: arrow.Table | Record<string, unknown>[]) => {
-      const table = isArrowTable(data) ? data : arrowModule().tableFromJSON(data as Record<string, unknown>[]);
-      return publish(tablePreview(table));
-    },
+  const as = <T>(render: (value: T) => MimeBundle) => (value: T) => publish(render, value);
+  return Object.assign((value: unknown, options?: { metadata?: JsonObject }) => publish(mimeBundleOf, value, options?.metadata), {
+    html: as(RENDER.html),
+    markdown: as(RENDER.markdown),
+    svg: as(RENDER.svg),
+    png: as(RENDER.png),
+    jpeg: as(RENDER.jpeg),
+    json: as(RENDER.json),
+    vegalite: as(RENDER.vegalite),
+    table: as(RENDER.table),
     clear: (options?: { wait?: boolean }) => outputNow().clearOutput(options?.wait ?? false),
   });
 }
+
+type ImageData = Uint8Array | ArrayBuffer | string;
+
+const image = (mime: string, label: string) => (data: ImageData): MimeBundle => ({
+  [mime]: typeof data === 'string' ? data : Buffer.from(data as Uint8Array).toString('base64'),
+  'text/plain': label,
+});
+
+/** How each `display.KIND(…)` renders its value, when shown and on every update of its handle. */
+const RENDER = {
+  html: (html: string): MimeBundle => ({ 'text/html': String(html), 'text/plain': '<HTML output>' }),
+  markdown: (markdown: string): MimeBundle => ({ 'text/markdown': String(markdown), 'text/plain': String(markdown) }),
+  svg: (svg: string): MimeBundle => ({ 'image/svg+xml': String(svg), 'text/plain': '<SVG image>' }),
+  png: image('image/png', '<PNG image>'),
+  jpeg: image('image/jpeg', '<JPEG image>'),
+  json: (value: unknown): MimeBundle => ({ 'application/json': toJson(value), 'text/plain': plainText(value) }),
+  vegalite: (spec: object): MimeBundle => ({ 'application/vnd.vegalite.v5+json': toJson(spec), 'text/plain': '<Vega-Lite chart>' }),
+  table: (data: arrow.Table | Record<string, unknown>[]): MimeBundle =>
+    tablePreview(isArrowTable(data) ? data : arrowModule().tableFromJSON(data as Record<string, unknown>[])),
+};
 
 /**
  * A value's richest rendering: its own `[Symbol.for("Jupyter.display")]()` bundle, an Arrow table's

@@ -38,7 +38,34 @@ describe('the display API', () => {
     const [shown] = first.output.displays;
     const updates = [...first.output.displays, ...later.output.displays].filter((d) => d.update);
     expect(updates).toHaveLength(1);
-    expect(updates[0]).toMatchObject({ displayId: shown!.displayId, data: { 'text/plain': "'100%'" } });
+    expect(updates[0]).toEqual(expect.objectContaining({ displayId: shown!.displayId, data: { 'text/markdown': '100%', 'text/plain': '100%' } }));
+  });
+
+  it('an update keeps the mime type its display was created with, for every kind', async () => {
+    const { outcome, output } = await session.run(
+      'const h = display.html("<b>1</b>"); h.update("<b>2</b>");\n' +
+        'display.markdown("# 1").update("# 2");\n' +
+        'display.svg("<svg>1</svg>").update("<svg>2</svg>");\n' +
+        'display.png(new Uint8Array([1])).update(new Uint8Array([137, 80]));\n' +
+        'display.jpeg("AQ==").update(new Uint8Array([0xff, 0xd8, 0xff]));\n' +
+        'display.json({ a: 1 }).update({ a: [2] });\n' +
+        'display.vegalite({ mark: "bar" }).update({ mark: "line" });\n' +
+        'display.table([{ a: 1 }]).update([{ a: 1 }, { a: 2 }]);\n' +
+        'display(1).update(2);',
+    );
+    expect(outcome).toEqual({ status: 'ok' });
+    const updates = output.displays.filter((d) => d.update);
+    expect(updates.map((d) => d.displayId)).toEqual(output.displays.filter((d) => !d.update).map((d) => d.displayId));
+    const [html, markdown, svg, png, jpeg, json, vegalite, table, plain] = updates.map((d) => d.data);
+    expect(html).toEqual({ 'text/html': '<b>2</b>', 'text/plain': '<HTML output>' });
+    expect(markdown).toEqual({ 'text/markdown': '# 2', 'text/plain': '# 2' });
+    expect(svg).toEqual({ 'image/svg+xml': '<svg>2</svg>', 'text/plain': '<SVG image>' });
+    expect(png).toEqual({ 'image/png': 'iVA=', 'text/plain': '<PNG image>' });
+    expect(jpeg).toEqual({ 'image/jpeg': '/9j/', 'text/plain': '<JPEG image>' });
+    expect(json).toEqual({ 'application/json': { a: [2] }, 'text/plain': '{ a: [ 2 ] }' });
+    expect(vegalite).toEqual({ 'application/vnd.vegalite.v5+json': { mark: 'line' }, 'text/plain': '<Vega-Lite chart>' });
+    expect(table!['text/html']).toContain('2 rows × 1 column');
+    expect(plain).toEqual({ 'text/plain': '2' });
   });
 
   it('objects render through Symbol.for("Jupyter.display"), as display(x) and as the last value', async () => {
