@@ -33,10 +33,18 @@ function nodeUsage(kind: string): string {
 }
 
 /**
+ * A first line `%%js`, alone: the cell is JavaScript, which the kernel runs without type checks. It is
+ * a mode of a code cell, not a flow magic, so `isMagicCell` leaves it to the kernel's code path.
+ */
+export const JS_CELL = /^%%js[ \t]*(?:\r?\n|$)/;
+
+/**
  * True when the cell's first non-blank line is a Flowbook magic: `%%WORD …` (any word, so that a
- * misspelt kind gets a grammar error instead of a TypeScript one) or `%flow`, `%store`, `%jobs`.
+ * misspelt kind gets a grammar error instead of a TypeScript one) or `%flow`, `%store`, `%jobs`;
+ * false for a `%%js` cell (`JS_CELL`).
  */
 export function isMagicCell(text: string): boolean {
+  if (JS_CELL.test(text)) return false;
   const first = firstLine(text);
   if (!first) return false;
   if (/^%%[A-Za-z_]\w*(\s|$)/.test(first.text)) return true;
@@ -95,6 +103,10 @@ function tokenize(line: string, lineNumber: number): string[] {
 }
 
 function parseNodeHeader(kindWord: string, args: string[], line: number, body: string): NodeCommand {
+  if (kindWord === 'js') {
+    const token = args[0] ?? '%%js';
+    throw new MagicSyntaxError('%%js stands alone on the first line of the cell, which then runs as JavaScript', '%%js, then the code on the next lines', token, line);
+  }
   if (!(NODE_KINDS as readonly string[]).includes(kindWord)) {
     throw new MagicSyntaxError(
       `unknown node kind "%%${kindWord}"`,

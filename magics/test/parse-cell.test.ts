@@ -144,4 +144,16 @@ describe('isMagicCell', () => {
     expect(isMagicCell('const a = 5 % 2;')).toBe(false);
     expect(isMagicCell('')).toBe(false);
   });
+
+  it('leaves a %%js cell to the kernel: it is JavaScript, not a flow magic', () => {
+    expect(isMagicCell('%%js\nconst join = (x, y) => x.concat(y);')).toBe(false);
+    expect(isMagicCell('%%js  \r\nlet a = 1')).toBe(false);
+    expect(isMagicCell('%%js')).toBe(false);
+    expect(isMagicCell('%%jsx q')).toBe(true);
+  });
+
+  it('says where %%js belongs when it is not alone on the first line', () => {
+    expect(syntaxError('%%js strict\nlet a = 1')).toMatchObject({ problem: expect.stringContaining('%%js stands alone on the first line'), token: 'strict', line: 1 });
+    expect(syntaxError('\n%%js\nlet a = 1')).toMatchObject({ problem: expect.stringContaining('runs as JavaScript'), token: '%%js', line: 2 });
+  });
 });

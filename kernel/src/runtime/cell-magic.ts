@@ -1,7 +1,11 @@
+import { JS_CELL } from '@flowbook/magics';
 import type { CellOutput, ExecuteOutcome } from '../core/interpreter';
 
-/** A first line `%%js` runs the cell as JavaScript: it is never blocked by type errors. */
-export const JS_MODE = /^%%js[ \t]*(?:\r?\n|$)/;
+/**
+ * A first line `%%js` runs the cell as JavaScript: it is never blocked by type errors. The grammar's
+ * own definition, so that `isMagicCell` (what `CellMagics.handles` asks) never claims such a cell.
+ */
+export const JS_MODE = JS_CELL;
 
 /**
  * The seam between the TypeScript runtime and the flow: cells whose first line starts with `%`

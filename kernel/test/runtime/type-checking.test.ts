@@ -1,4 +1,6 @@
 import * as path from 'node:path';
+import { createFlowSession } from '../../src/runtime/flow-session';
+import { LocalStore } from '../../src/store/local';
 import { Session, errorOf, notebookFolder } from './session-harness';
 
 describe('type checking cells', () => {
@@ -30,6 +32,21 @@ describe('type checking cells', () => {
     const { outcome } = await session.run('%%js\nconst join = (x, y) => x.concat(y);\njoin([1], [2]).length', { cellId: 'js' });
     expect(outcome).toMatchObject({ status: 'ok', result: { data: { 'text/plain': '2' } } });
     expect((await session.run('%%js\nconst wrong: number = "text";\nwrong')).outcome.status).toBe('ok');
+  });
+
+  it('K2: a %%js cell runs as JavaScript also beside the flow magics, which claim every other %%WORD cell', async () => {
+    // As the kernel composes them (main.ts): the flow session's magics see every cell first.
+    const notebookDir = notebookFolder();
+    const flow = createFlowSession({ notebookDir, store: new LocalStore(path.join(notebookDir, '.flowbook')) });
+    const withFlow = new Session({ notebookDir, magics: flow.magics, globals: flow.globals, globalTypes: flow.globalTypes });
+    try {
+      const { outcome } = await withFlow.run('%%js\nconst join = (x, y) => x.concat(y);\njoin([1], [2]).length', { cellId: 'js' });
+      expect(outcome).toMatchObject({ status: 'ok', result: { data: { 'text/plain': '2' } } });
+      expect((await withFlow.run('%%js\nconst wrong: number = "text";\nwrong')).outcome.status).toBe('ok');
+      expect(errorOf((await withFlow.run('%%jss\nlet a = 1')).outcome).ename).toBe('MagicSyntaxError');
+    } finally {
+      await withFlow.shutdown();
+    }
   });
 
   it('blocks a cell with type errors and runs none of it', async () => {
