@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import type { Message } from '../core/messages';
+import { parentId } from '../client/inbox';
 import { KernelClient } from '../client/kernel-client';
 import { cellSource } from './notebook';
 import type { CodeCell, Notebook, Output } from './notebook';
@@ -19,7 +20,8 @@ export interface RunOptions {
 export type RunEvent =
   | { type: 'kernel-ready'; startMs: number }
   | { type: 'cell-started'; cellNumber: number; position: number; total: number; firstLine: string }
-  | { type: 'message'; cellNumber: number; message: Message }
+  /** An iopub message of the cell; `late` when it came after the cell finished (a timer it left, K3). */
+  | { type: 'message'; cellNumber: number; message: Message; late?: boolean }
   | { type: 'cell-finished'; cellNumber: number; status: 'ok' | 'error'; seconds: number; outputs: Output[] };
 
 export interface RunFailure {
@@ -35,6 +37,13 @@ export interface RunResult {
   failure?: RunFailure;
   /** The 1-based numbers of the cells this run executed; the other code cells are left without outputs. */
   cellNumbersRun: number[];
+}
+
+interface RunningCell {
+  cellNumber: number;
+  collector: OutputCollector;
+  /** Its reply came: what it prints now comes from timers or promises it left. */
+  finished: boolean;
 }
 
 /**
@@ -59,26 +68,42 @@ export async function runNotebook(notebook: Notebook, notebookPath: string, opti
   });
   options.onEvent?.({ type: 'kernel-ready', startMs: Date.now() - started });
   const displays = new Map<string, Output[]>();
+  // Output is routed by its parent msg_id, as a frontend does (K3): what a cell's timers print after
+  // its idle still goes to that cell, not to the one running, until the kernel is closed.
+  const cellsByRequest = new Map<string, RunningCell>();
+  const deliver = (running: RunningCell, message: Message) => {
+    running.collector.add(message);
+    options.onEvent?.({ type: 'message', cellNumber: running.cellNumber, message, ...(running.finished ? { late: true } : {}) });
+  };
+  const stopRouting = client.inboxes.iopub.listen((message) => {
+    const running = cellsByRequest.get(parentId(message) ?? '');
+    if (running) deliver(running, message);
+  });
   let failure: RunFailure | undefined;
   const cellNumbersRun: number[] = [];
   try {
     for (const [position, { cell, cellNumber }] of selected.entries()) {
       const source = cellSource(cell);
       options.onEvent?.({ type: 'cell-started', cellNumber, position: position + 1, total: selected.length, firstLine: source.split('\n')[0] ?? '' });
-      const collector = new OutputCollector(displays);
+      const running: RunningCell = { cellNumber, collector: new OutputCollector(displays), finished: false };
       const cellStarted = Date.now();
       const { reply } = await client.execute(source, {
         metadata: cell.id ? { cellId: cell.id } : {},
         timeoutMs: options.cellTimeoutMs ?? 3_600_000,
+        // Only to learn the request's msg_id from its first message: `execute` sees a message right
+        // after the router above (which listened first), so the router takes every later one.
         onIopub: (message) => {
-          collector.add(message);
-          options.onEvent?.({ type: 'message', cellNumber, message });
+          const id = parentId(message);
+          if (id === undefined || cellsByRequest.has(id)) return;
+          cellsByRequest.set(id, running);
+          deliver(running, message);
         },
       });
       cellNumbersRun.push(cellNumber);
-      cell.outputs = collector.outputs;
+      cell.outputs = running.collector.outputs; // the collector's own array: late output lands in it
       cell.execution_count = typeof reply.content.execution_count === 'number' ? reply.content.execution_count : null;
       const ok = reply.content.status === 'ok';
+      running.finished = true;
       options.onEvent?.({ type: 'cell-finished', cellNumber, status: ok ? 'ok' : 'error', seconds: (Date.now() - cellStarted) / 1000, outputs: cell.outputs });
       if (!ok) {
         failure = {
@@ -92,6 +117,7 @@ export async function runNotebook(notebook: Notebook, notebookPath: string, opti
     }
   } finally {
     await client.close();
+    stopRouting();
   }
   // A cell this run did not execute (after a failure, or left out by --node) would otherwise show the
   // outputs saved by an old run, e.g. a model and its R² that this run never produced.

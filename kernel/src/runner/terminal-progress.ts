@@ -31,7 +31,8 @@ export class TerminalProgress {
         this.line(`[${event.position}/${event.total}] cell ${event.cellNumber}: ${event.firstLine.slice(0, 100)}`);
         break;
       case 'message':
-        this.message(event.message);
+        if (event.late) this.lateMessage(event.cellNumber, event.message);
+        else this.message(event.message);
         break;
       case 'cell-finished':
         this.endProgress();
@@ -66,6 +67,30 @@ export class TerminalProgress {
         this.indented(`${String(content.ename)}: ${String(content.evalue)}`);
         break;
     }
+  }
+
+  /** Output a finished cell's timers or promises sent while a later cell runs: each line names its cell. */
+  private lateMessage(cellNumber: number, message: Message): void {
+    const content = message.content;
+    let text = '';
+    switch (message.header.msg_type) {
+      case 'stream':
+        text = String(content.text ?? '');
+        break;
+      case 'display_data':
+      case 'execute_result': {
+        const data = (content.data ?? {}) as MimeBundle;
+        if (!(TRAINING_MIME in data) && typeof data['text/plain'] === 'string') text = data['text/plain'];
+        break;
+      }
+      case 'error':
+        text = `${String(content.ename)}: ${String(content.evalue)}`;
+        break;
+    }
+    if (text === '') return;
+    this.endProgress();
+    const lines = (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
+    this.indented(lines.map((line) => `[cell ${cellNumber}, late] ${line}`).join('\n'));
   }
 
   private progress(text: string): void {

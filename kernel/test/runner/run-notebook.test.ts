@@ -98,6 +98,30 @@ describe('flowbook run: a notebook executed headless through the real kernel', (
     expect(after).toMatchObject(cleared);
   }, 60_000);
 
+  it('K3: output a cell sends after its idle goes to that cell, in the notebook and on the console, not to the cell running', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowbook-run-'));
+    const path = join(dir, 'late.ipynb');
+    writeFileSync(path, JSON.stringify(notebookOf([
+      {
+        type: 'code',
+        source: 'setTimeout(() => console.log("A: late line"), 300);\n' +
+          'Promise.resolve().then(() => new Promise(r => setTimeout(r, 100))).then(() => console.log("A: then"));\n"A done";',
+      },
+      { type: 'code', source: 'await new Promise(r => setTimeout(r, 1000));\nconsole.log("B")' },
+    ])));
+    const run = spawnSync(process.execPath, [FLOWBOOK_BIN, 'run', path], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.status).toBe(0);
+    const [a, b] = (JSON.parse(readFileSync(join(dir, 'late.executed.ipynb'), 'utf8')) as Notebook).cells as any[];
+    expect(a.outputs).toEqual([
+      { output_type: 'stream', name: 'stderr', text: expect.stringMatching(/^cell \[1\] left 2 pending timers/) },
+      expect.objectContaining({ output_type: 'execute_result', data: { 'text/plain': "'A done'" } }),
+      { output_type: 'stream', name: 'stdout', text: 'A: then\nA: late line\n' },
+    ]);
+    expect(b.outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: 'B\n' }]);
+    expect(run.stdout).toContain('[2/2] cell 2: await new Promise(r => setTimeout(r, 1000));\n' +
+      '    [cell 1, late] A: then\n    [cell 1, late] A: late line\n    B\n    done in');
+  }, 60_000);
+
   it('exits non-zero with the cell number and writes the executed notebook beside the source', () => {
     const dir = mkdtempSync(join(tmpdir(), 'flowbook-run-'));
     const path = join(dir, 'failing.ipynb');

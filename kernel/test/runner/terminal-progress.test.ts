@@ -52,6 +52,20 @@ describe('showing a run in the terminal', () => {
   });
 });
 
+describe('showing late output', () => {
+  it('names the cell on each line a finished cell sends while another runs, and keeps it out of progress', () => {
+    let screen = '';
+    const progress = new TerminalProgress({ write: (t) => (screen += t), tty: true });
+    progress.handle({ type: 'cell-started', cellNumber: 3, position: 2, total: 2, firstLine: '%%dnn_regressor mpg' });
+    progress.handle({ type: 'message', cellNumber: 3, message: display('display_data', 'epoch 1/50') });
+    progress.handle({ type: 'message', cellNumber: 1, message: stream('tick 1\ntick 2\n'), late: true });
+    progress.handle({ type: 'message', cellNumber: 1, message: display('update_display_data', 'epoch 9/9'), late: true });
+    progress.handle({ type: 'cell-finished', cellNumber: 3, status: 'ok', seconds: 1, outputs: [] });
+    expect(screen).toBe('[2/2] cell 3: %%dnn_regressor mpg\n\r\x1b[2K    epoch 1/50\n' +
+      '    [cell 1, late] tick 1\n    [cell 1, late] tick 2\n    done in 1.0 s\n');
+  });
+});
+
 describe('showing node displays', () => {
   it('prints a display that is updated in place once, in its final state, when the cell ends', () => {
     let screen = '';
