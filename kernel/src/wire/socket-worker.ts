@@ -3,7 +3,8 @@
  * shutdown keep answering while user code blocks the main thread (`while (true) {}`). Everything else
  * is decoded, verified and passed to the main thread; what the main thread sends is signed here.
  * An interrupted cell that never stops (no interrupt point) is answered from here, and the process
- * ends so that Jupyter restarts it (see InterruptWatchdog).
+ * ends so that Jupyter restarts it (see InterruptWatchdog). When the process that started the kernel
+ * dies (jupyter_client's, killed), the kernel shuts down as for shutdown_request (see watchParent).
  */
 import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -16,6 +17,7 @@ import { decodeFrames, encodeMessage } from './frames';
 import { SerialSender } from '../zmq/serial-sender';
 import { createSigner } from './signer';
 import { InterruptWatchdog, answerUninterruptible, interruptGraceMs } from './interrupt-watchdog';
+import { watchParent } from './parent-watcher';
 import type { FromSocketWorker, SocketWorkerData, ToSocketWorker } from './worker-protocol';
 
 /** How long the main thread gets to shut down before the process is ended hard (a stuck sync loop). */
@@ -93,16 +95,31 @@ function answerOnControl(request: Message): boolean {
     case 'shutdown_request': {
       const restart = request.content.restart === true;
       aroundBusy(request, () => messenger.reply('control', request, 'shutdown_reply', { status: 'ok', restart }));
-      // A cell spinning in a loop would keep the main thread from ever shutting down: stop it first.
-      Atomics.store(interruptFlag, 0, 1);
-      void Promise.all([senders.control.flushed(), senders.iopub.flushed()]).then(() => post({ kind: 'shutdown', restart }));
-      setTimeout(() => endProcess(`the main thread did not shut down within ${SHUTDOWN_GRACE_MS} ms; ending the process`), SHUTDOWN_GRACE_MS);
+      shutDown(restart);
       return true;
     }
     default:
       return false;
   }
 }
+
+let shuttingDown = false;
+
+/**
+ * Has the main thread shut down (jobs end, then the process exits) once the replies sent so far are
+ * out; a main thread that has not done so within the grace period is stuck, and the process is ended.
+ */
+function shutDown(restart: boolean): void {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  stopWatchingParent();
+  // A cell spinning in a loop would keep the main thread from ever shutting down: stop it first.
+  Atomics.store(interruptFlag, 0, 1);
+  void Promise.all([senders.control.flushed(), senders.iopub.flushed()]).then(() => post({ kind: 'shutdown', restart }));
+  setTimeout(() => endProcess(`the main thread did not shut down within ${SHUTDOWN_GRACE_MS} ms; ending the process`), SHUTDOWN_GRACE_MS);
+}
+
+let stopWatchingParent = (): void => undefined;
 
 function aroundBusy(request: Message, answer: () => void): void {
   messenger.status(request.header, 'busy');
@@ -171,6 +188,13 @@ async function start(): Promise<void> {
   ];
   await Promise.all(sockets.map(([name, socket]) => socket.bind(endpoint(connection, name))));
   post({ kind: 'ready' });
+  // As ipykernel's parent poller: a kernel whose client process died (kill -9) has no one left to shut
+  // it down, and would run (a `while (true) {}` at full CPU, a training job) until the machine restarts.
+  // Started after the ready: only then does the main thread have a core to take the shutdown.
+  stopWatchingParent = watchParent((reason) => {
+    log(`${reason}; shutting down`);
+    shutDown(false);
+  });
   await Promise.all([receive(shell, 'shell'), receive(control, 'control'), receive(stdin, 'stdin'), echoHeartbeat()]);
 }
 

@@ -4,31 +4,16 @@
  * a cell that does stop in time keeps the kernel alive.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KernelClient } from '../../src/client/kernel-client';
 import type { Message } from '../../src/core/messages';
+import { isRunning, waitUntilGone } from './support/processes';
 import { msgTypes, startTestKernel } from './support/test-kernel';
 
 jest.setTimeout(60_000);
 
 const GRACE_MS = 1000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Ends with the process: a zombie (exited, not yet reaped by its new parent) counts as gone. */
-function isRunning(pid: number): boolean {
-  const stat = `/proc/${pid}/stat`;
-  if (!existsSync(stat)) return false;
-  const state = readFileSync(stat, 'utf8').replace(/^.*\) /s, '')[0];
-  return state !== 'Z' && state !== 'X';
-}
-
-async function waitUntilGone(pid: number, timeoutMs: number): Promise<boolean> {
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(100)) {
-    if (!isRunning(pid)) return true;
-  }
-  return false;
-}
 
 /** A kernel of its own for the describe block that calls this, with the short grace period. */
 function shortGraceKernel(): () => KernelClient {
