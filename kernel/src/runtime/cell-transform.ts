@@ -51,7 +51,8 @@ interface Edit {
  * - `const`/`let`/`class` at top level become assignments to `var`s declared before the function, so
  *   re-running a cell (or another cell) replaces a binding instead of failing "already declared";
  *   function declarations are copied onto the global object;
- * - `import ... from "m"` becomes `await import("m")`, resolved from the notebook's directory;
+ * - `import ... from "m"` becomes an `await` of the session's loader: `m` resolved from the notebook's
+ *   directory, else the kernel's own package (kernel-packages.ts); `import("m")` goes there too;
  * - every loop checks the interrupt flag, every `await` resumption checks that its cell was not
  *   interrupted, and every `throw` records where a non-Error value was thrown.
  */
@@ -229,9 +230,9 @@ function importAsStatement(
   declared: Set<string>,
 ): string {
   const specifier = node.moduleSpecifier.getText(source);
-  const loaded = `${HELPERS}.interop(await import(${specifier}))`;
+  const loaded = `${HELPERS}.interop(await ${moduleLoad(specifier)})`;
   const clause = node.importClause;
-  if (!clause) return `await import(${specifier});`;
+  if (!clause) return `await ${moduleLoad(specifier)};`;
   const assign = hoist ? '' : 'const ';
   const parts: string[] = [];
   const bindings = clause.namedBindings;
@@ -257,6 +258,18 @@ function importAsStatement(
   const pattern = `{ ${properties.join(', ')} }`;
   return hoist ? `(${pattern} = ${loaded});` : `const ${pattern} = ${loaded};`;
 }
+
+/**
+ * A cell's `import(specifier)`: the session's loader hands out the kernel's own package when the
+ * notebook's folder lacks it (kernel-packages.ts), else calls the `import()` written here, in the
+ * cell's script, which Node resolves from the notebook's folder.
+ */
+function moduleLoad(specifier: string): string {
+  return `${LOADER_CALL}${specifier}, ${NATIVE_IMPORT})`;
+}
+
+const LOADER_CALL = `${HELPERS}.import(`;
+const NATIVE_IMPORT = `(${HELPERS}Specifier) => import(${HELPERS}Specifier)`;
 
 function bindingNames(ts: typeof TypeScript, name: TypeScript.BindingName, into: Set<string>): void {
   if (ts.isIdentifier(name)) {
@@ -286,6 +299,11 @@ function instrument(
   } else if (ts.isAwaitExpression(node)) {
     insert(edits, node.getStart(source), `${HELPERS}.resumed(`, depth);
     insert(edits, node.end, ')', depth, true);
+  } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments.length === 1) {
+    // `import(x)` becomes `<loader>(x, <native import>)`; what `x` holds is instrumented as usual.
+    const argument = node.arguments[0]!;
+    edits.push({ start: node.getStart(source), end: argument.getStart(source), text: LOADER_CALL, rank: depth });
+    edits.push({ start: argument.end, end: node.end, text: `, ${NATIVE_IMPORT})`, rank: -1000 - depth });
   } else if (ts.isThrowStatement(node)) {
     insert(edits, node.expression.getStart(source), `${HELPERS}.thrown(`, depth);
     insert(edits, node.expression.end, ')', depth, true);

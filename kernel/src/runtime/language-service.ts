@@ -3,6 +3,7 @@ import type { Completion, Inspection } from '../core/interpreter';
 import { codePointToUtf16, utf16ToCodePoint } from './code-points';
 import { describeDiagnostic } from './cell-transform';
 import { CellTypes, type ComposedSession } from './cell-types';
+import { KERNEL_RESOLUTION_FILE, notebookHasPackage, packageName } from './kernel-packages';
 import { typescript, type TypeScript } from './typescript';
 
 export interface LanguageServiceOptions {
@@ -203,7 +204,7 @@ export class SessionLanguageService {
       directoryExists: ts.sys.directoryExists,
       getDirectories: ts.sys.getDirectories,
       realpath: ts.sys.realpath,
-      ...sessionModuleResolution(ts, resolutionCache, () => (this.unresolvedImport = true)),
+      ...sessionModuleResolution(ts, resolutionCache, [this.sessionFile, this.globalsFile], () => (this.unresolvedImport = true)),
     };
     this.service = ts.createLanguageService(host, this.documents());
     return this.service;
@@ -214,11 +215,14 @@ export class SessionLanguageService {
  * Module resolution with one cache for the whole session. Without it every check builds a new cache
  * and reads the package.json of every typed package again (most of a trivial cell's check time).
  * A name that does not resolve is tried again without the cache, so a package installed during the
- * session is found; if it still does not resolve, `unresolved` is called.
+ * session is found. A package that `sessionFiles` (the cells, the globals' declarations) import and
+ * the notebook's folders lack resolves from the kernel's own packages, as it does at run time
+ * (kernel-packages.ts); if it still does not resolve, `unresolved` is called.
  */
 function sessionModuleResolution(
   ts: typeof TypeScript,
   cache: TypeScript.ModuleResolutionCache,
+  sessionFiles: string[],
   unresolved: () => void,
 ): {
   /** Read by the language service although its public host type leaves it out. */
@@ -232,9 +236,13 @@ function sessionModuleResolution(
         const mode = ts.getModeForUsageLocation(containingSource, literal, compilerOptions);
         const cached = ts.resolveModuleName(literal.text, containingFile, compilerOptions, ts.sys, cache, redirected, mode);
         if (cached.resolvedModule) return cached;
-        const fresh = ts.resolveModuleName(literal.text, containingFile, compilerOptions, ts.sys, undefined, redirected, mode);
-        if (!fresh.resolvedModule) unresolved();
-        return fresh;
+        const name = packageName(literal.text);
+        const kernels = sessionFiles.includes(containingFile) && name !== undefined && !notebookHasPackage(path.dirname(containingFile), name);
+        const again = kernels
+          ? ts.resolveModuleName(literal.text, KERNEL_RESOLUTION_FILE, compilerOptions, ts.sys, cache, redirected, mode)
+          : ts.resolveModuleName(literal.text, containingFile, compilerOptions, ts.sys, undefined, redirected, mode);
+        if (!again.resolvedModule) unresolved();
+        return again;
       }),
   };
 }

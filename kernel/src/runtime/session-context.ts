@@ -1,6 +1,5 @@
 import { AsyncLocalStorage, createHook, type AsyncHook } from 'node:async_hooks';
 import { Console } from 'node:console';
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import * as vm from 'node:vm';
@@ -8,6 +7,7 @@ import { FlowbookError } from '../errors';
 import { HELPERS, type CompiledCell } from './cell-transform';
 import { InterruptedError, type CellRun } from './cell-run';
 import { errorContent, errorText, type CellScript, type ThrowSite } from './error-report';
+import { sessionImports, type SessionImports } from './kernel-packages';
 
 /**
  * Constructors shared with the kernel's own realm, so that values a cell builds pass the
@@ -136,14 +136,15 @@ export class SessionContext {
       if (value !== undefined) sandbox[name] = value;
     }
     sandbox.console = this.cellConsole();
-    sandbox.require = createRequire(path.join(this.options.notebookDir, '[session]'));
+    const imports = sessionImports(this.options.notebookDir, () => this.currentRun() !== undefined);
+    sandbox.require = imports.require;
     Object.assign(sandbox, this.timerGlobals(), this.options.globals);
-    Object.defineProperty(sandbox, HELPERS, { value: this.helpers(), enumerable: false });
+    Object.defineProperty(sandbox, HELPERS, { value: this.helpers(imports), enumerable: false });
     return sandbox;
   }
 
   /** What the transformed cell code calls (see cell-transform.ts). */
-  private helpers() {
+  private helpers(imports: SessionImports) {
     const flag = this.options.interruptFlag;
     const thrown = <T>(value: T): T => {
       if (!(value instanceof Error) && Object.prototype.toString.call(value) !== '[object Error]') {
@@ -165,6 +166,7 @@ export class SessionContext {
       },
       thrown,
       interop: (namespace: Record<string, unknown>) => interop(namespace),
+      import: imports.load,
     };
   }
 

@@ -95,15 +95,21 @@ function artifactsInfo(files: ModelFiles): tf.io.ModelArtifactsInfo {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-async function writeFiles(store: Store, folder: string, files: ModelFiles): Promise<void> {
-  await store.write(`${folder}/${MODEL_FILE}`, encoder.encode(JSON.stringify(files.modelJson)));
-  await store.write(`${folder}/${WEIGHTS_FILE}`, files.weights);
+/** The key of `name` in `folder`; the folder '' is the store's root. */
+function keyIn(folder: string, name: string): string {
+  return folder === '' ? name : `${folder}/${name}`;
 }
 
-async function readFiles(store: Store, folder: string): Promise<ModelFiles> {
-  const modelJson = JSON.parse(decoder.decode(await store.read(`${folder}/${MODEL_FILE}`))) as tf.io.ModelJSON;
+async function writeFiles(store: Store, folder: string, files: ModelFiles, modelFile = MODEL_FILE): Promise<void> {
+  // The weights first: a model.json, once there, never points at weights still being written.
+  await store.write(keyIn(folder, WEIGHTS_FILE), files.weights);
+  await store.write(keyIn(folder, modelFile), encoder.encode(JSON.stringify(files.modelJson)));
+}
+
+async function readFiles(store: Store, folder: string, modelFile = MODEL_FILE): Promise<ModelFiles> {
+  const modelJson = JSON.parse(decoder.decode(await store.read(keyIn(folder, modelFile)))) as tf.io.ModelJSON;
   const paths = modelJson.weightsManifest.flatMap((group) => group.paths);
-  const parts = await Promise.all(paths.map((p) => store.read(`${folder}/${p.replace(/^\.\//, '')}`)));
+  const parts = await Promise.all(paths.map((p) => store.read(keyIn(folder, p.replace(/^\.\//, '')))));
   const weights = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
   let offset = 0;
   for (const part of parts) {
@@ -116,17 +122,18 @@ async function readFiles(store: Store, folder: string): Promise<ModelFiles> {
 /**
  * A tfjs IOHandler over a Flowbook Store (T7): `model.save(storeIOHandler(store, 'models/x'))` and
  * `tf.loadLayersModel(storeIOHandler(store, 'models/x'))` work on local disk or HDFS alike, without
- * tfjs-node and without `file://` URLs. Keys are store keys, so spaces and CJK need no escaping here.
+ * tfjs-node (`file://` and `hdfs://` URLs of code cells come here too, see model-urls.ts). Keys are
+ * store keys, so spaces and CJK need no escaping here; `folder` '' is the store's root.
  */
-export function storeIOHandler(store: Store, folder: string): tf.io.IOHandler {
+export function storeIOHandler(store: Store, folder: string, modelFile = MODEL_FILE): tf.io.IOHandler {
   return {
     save: async (artifacts) => {
       const files = filesFromArtifacts(artifacts);
-      await writeFiles(store, folder, files);
+      await writeFiles(store, folder, files, modelFile);
       return { modelArtifactsInfo: artifactsInfo(files) };
     },
     load: async () => {
-      const files = await readFiles(store, folder);
+      const files = await readFiles(store, folder, modelFile);
       return tf.io.getModelArtifactsForJSON(files.modelJson, async (manifest) => [
         manifest.flatMap((group) => group.weights),
         files.weights.slice().buffer as ArrayBuffer,
