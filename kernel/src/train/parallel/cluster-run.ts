@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import * as zmq from 'zeromq';
 import { FlowbookError } from '../../errors';
 import { SerialSender } from '../../zmq/serial-sender';
@@ -92,6 +93,10 @@ export class ClusterRun {
     await this.socket.bind('tcp://127.0.0.1:*');
     void this.receiveLoop();
     this.log(`cluster: ${this.workers} worker(s), ${this.servers} parameter server(s), ${mode}, ${memoryMb} MB each`);
+    const cores = os.availableParallelism();
+    if (this.workers > cores) {
+      this.log(`warning: ${this.workers} workers on ${cores} cores take turns on them, which only adds exchanges: use cluster.workers ≤ ${cores} here`);
+    }
     for (let i = 0; i < this.servers; i++) this.launch('ps', i, memoryMb);
     for (let i = 0; i < this.workers; i++) this.launch('worker', i, memoryMb);
     const hellos = await this.withStartTimeout(Promise.all([...this.members.keys()].map(async (name) => [name, await this.next(name, 'hello')] as const)));

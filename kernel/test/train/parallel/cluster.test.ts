@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { FlowbookError } from '../../../src/errors';
 import { TrainingJob, type JobEvent } from '../../../src/train/job';
 import { modelFromFiles, modelToFiles, type ModelCheckpoint } from '../../../src/train/model-io';
 import { clusterFit, shardSamples } from '../../../src/train/parallel/chief';
-import { assignVariables } from '../../../src/train/parallel/cluster-run';
+import { assignVariables, ClusterRun } from '../../../src/train/parallel/cluster-run';
 import { LocalLauncher, type ClusterRole, type LaunchOptions, type Launcher, type ProcessHandle } from '../../../src/train/parallel/launcher';
 import { parseModelSpec } from '../../../src/train/params';
 import { trainModel } from '../../../src/train/train-model';
@@ -122,6 +123,22 @@ describe('parallel training with parameter servers', () => {
     expect(model.getWeights().every((w) => w.dataSync().every(Number.isFinite))).toBe(true);
     model.dispose();
   }, 120_000);
+
+  it('warns when the cluster has more workers than the machine has cores, and a start that never finishes names who never reported', async () => {
+    const lines: string[] = [];
+    // Processes that never say hello: enough to see what the chief says at start-up.
+    const silent: Launcher = {
+      launch: () => {
+        let end!: () => void;
+        const exited = new Promise<{ code: null; signal: 'SIGKILL' }>((resolve) => (end = () => resolve({ code: null, signal: 'SIGKILL' })));
+        return { pid: undefined, exited, kill: () => end() };
+      },
+    };
+    const run = new ClusterRun({ cluster: { workers: os.availableParallelism() + 1, ps: 1, memory_mb: 256, mode: 'sync' }, launcher: silent, log: (line) => lines.push(line), startTimeoutMs: 50 });
+    await expect(run.start()).rejects.toThrow(/did not start within 0.05 s \(parameter server 0, worker 0/);
+    await run.shutDown();
+    expect(lines).toContainEqual(`warning: ${os.availableParallelism() + 1} workers on ${os.availableParallelism()} cores take turns on them, which only adds exchanges: use cluster.workers ≤ ${os.availableParallelism()} here`);
+  });
 
   it('shards variables by size across servers and samples evenly across workers', () => {
     expect(assignVariables([1280, 64, 2048, 32, 32, 1], 2)).toEqual([[2], [0, 1, 3, 4, 5]]);
