@@ -26,6 +26,9 @@ function sqlError(error: unknown, query: string, tables: string[]): FlowbookErro
   const where = lineNumber ? `\n  at SQL line ${lineNumber}: ${sqlLine?.trim()}` : '';
   const hint = /Table with name|Catalog Error/i.test(duckMessage)
     ? `the tables in scope are the upstream node ids: ${tables.length ? tables.join(', ') : '(none: add --from <node>)'}`
-    : 'fix the query; the message above is DuckDB\'s';
+    : /Invalid unicode|not utf-?8|byte sequence/i.test(duckMessage)
+      // DuckDB reads UTF-8 only: a file it reads itself gets none of the source node's decoding.
+      ? 'the file is not UTF-8 (GB18030/GBK or UTF-16, as Excel writes them): read it with a %%source node, which detects the encoding (or takes `encoding:`), and query that node'
+      : 'fix the query; the message above is DuckDB\'s';
   return new FlowbookError('SqlError', `${firstLine}${where}`, hint, { duckdb: duckMessage, line: lineNumber, sqlLine });
 }

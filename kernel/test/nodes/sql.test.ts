@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as arrow from 'apache-arrow';
 import { sqlKind } from '../../src/nodes/sql';
 import { runContext } from './fakes';
@@ -24,6 +27,15 @@ describe('%%sql', () => {
     await expect(sqlKind.run(runContext({ query: 'SELECT * FROM carz' }, { cars }))).rejects.toMatchObject({
       message: expect.stringContaining('carz'),
       hint: expect.stringContaining('cars'),
+    });
+  });
+
+  it('C1: a GBK file read with DuckDB\'s own read_csv is pointed to a %%source node, which decodes it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowbook-sql-'));
+    const file = join(dir, 'gbk.csv');
+    writeFileSync(file, Buffer.from('b3c7cad02ccffacadbb6ee0d0ab1b1bea92c313230300d0a', 'hex'));
+    await expect(sqlKind.run(runContext({ query: `SELECT * FROM read_csv('${file}')` }, {}))).rejects.toMatchObject({
+      hint: expect.stringContaining('the file is not UTF-8 (GB18030/GBK or UTF-16, as Excel writes them): read it with a %%source node'),
     });
   });
 });
