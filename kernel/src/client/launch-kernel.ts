@@ -53,7 +53,8 @@ export async function launchKernel(options: LaunchOptions): Promise<LaunchedKern
   );
   const child = spawn(process.execPath, [options.kernelMain ?? KERNEL_MAIN, connectionFile], {
     cwd: options.cwd,
-    env: { ...process.env, ...options.env },
+    // The kernel watches JPY_PARENT_PID and ends with it: its parent is this process, whoever started us.
+    env: { ...process.env, JPY_PARENT_PID: String(process.pid), ...options.env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const stderr: string[] = [];
