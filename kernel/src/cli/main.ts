@@ -12,6 +12,10 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     (asked ? io.out : io.err)(['usage:', ...lines].join('\n'));
     return asked ? 0 : 2;
   }
+  if (args.some((arg) => arg === '--help' || arg === '-h')) {
+    io.out(`usage: flowbook ${command.usage}\n  ${command.summary}`);
+    return 0;
+  }
   try {
     return await command.run(args, io);
   } catch (error) {

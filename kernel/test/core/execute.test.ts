@@ -41,6 +41,14 @@ describe('execute_request', () => {
     expect(replyOf(sent).content).toMatchObject({ status: 'error', ename: 'RangeError', evalue: 'too deep' });
   });
 
+  it('code that is not text is an error naming what came, not an empty cell\'s ok', async () => {
+    const kernel = startHarness();
+    const sent = await kernel.roundTrip('shell', request('execute_request', { code: 123 }));
+    expect(replyOf(sent).content).toMatchObject({ status: 'error', ename: 'BadRequest', evalue: "execute_request's code is a number; the Jupyter protocol sends the cell's text as a string" });
+    expect(kernel.interpreter.executed).toHaveLength(0);
+    expect(types(sent)).toEqual(['status:busy', 'execute_input', 'error', 'execute_reply', 'status:idle']);
+  });
+
   it('P2: silent shows nothing but busy/idle, store_history:false shows output without counting, missing fields take defaults', async () => {
     const kernel = startHarness();
     kernel.interpreter.cells.set("globalThis.__setup = 1; console.log('setup')", (out) => {

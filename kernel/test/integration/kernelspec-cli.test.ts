@@ -61,4 +61,12 @@ describe('flowbook install', () => {
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/flowbook install \[--user \| --sys-prefix \| --prefix DIR\]/);
   });
+
+  it('--help after a command prints that command\'s usage and installs or runs nothing', () => {
+    const help = flowbook(['run', '--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^usage: flowbook run NOTEBOOK\.ipynb/);
+    expect(help.stderr).toBe('');
+    expect(flowbook(['install', '-h']).stdout).toMatch(/^usage: flowbook install \[--user/);
+  });
 });

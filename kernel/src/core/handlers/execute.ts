@@ -39,7 +39,8 @@ export const executeRequest: Handler = async (request, channel, kernel) => {
   }
   const output = createCellOutput(request, content, messenger, kernel.stdin);
   const cellId = (request.metadata as { cellId?: unknown }).cellId;
-  const outcome = await runGuarded(() =>
+  const code: unknown = request.content.code;
+  const outcome = code !== undefined && typeof code !== 'string' ? badCode(code) : await runGuarded(() =>
     kernel.interpreter.execute(
       content.code,
       {
@@ -97,6 +98,13 @@ export const executeRequest: Handler = async (request, channel, kernel) => {
 export const abortedExecuteRequest: Handler = async (request, channel, kernel) => {
   kernel.messenger.reply(channel, request, 'execute_reply', { status: 'aborted', execution_count: kernel.executions.count });
 };
+
+/** A client that sends something else than text as `code` gets an error that says so, not an empty cell's ok. */
+function badCode(code: unknown): ExecuteOutcome {
+  const what = code === null ? 'null' : Array.isArray(code) ? 'an array' : `a ${typeof code}`;
+  const evalue = `execute_request's code is ${what}; the Jupyter protocol sends the cell's text as a string`;
+  return { status: 'error', ename: 'BadRequest', evalue, traceback: [`BadRequest: ${evalue}`] };
+}
 
 async function runGuarded(run: () => Promise<ExecuteOutcome>): Promise<ExecuteOutcome> {
   try {
