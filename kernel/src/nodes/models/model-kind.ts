@@ -92,7 +92,11 @@ async function train(spec: ModelSpec, ctx: NodeRunContext<Params>): Promise<Node
       void record.checkpoint(event.checkpoint).catch((e: unknown) => ctx.report.log(`checkpoint not written: ${e instanceof Error ? e.message : String(e)}`));
       return;
     }
-    if (event.type === 'progress' && event.event.type === 'epoch') record.scalars([epochScalars(event.event)]);
+    if (event.type === 'progress' && event.event.type === 'epoch') {
+      const scalars = epochScalars(event.event);
+      record.scalars([scalars]);
+      record.log(`epoch ${event.event.epoch}/${event.event.epochs}: ${Object.entries(scalars.values).map(([name, value]) => `${name} ${value.toPrecision(4)}`).join(', ')}`);
+    }
     if (progress!.apply(event)) show();
   };
   const job = new TrainingJob(spec, table, { onEvent });

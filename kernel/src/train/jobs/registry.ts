@@ -144,6 +144,8 @@ export class JobRecord {
     Object.assign(this.status, facts, { state, finishedAt: finished.toISOString(), durationMs: finished.getTime() - Date.parse(this.status.startedAt) });
     delete this.status.pid;
     delete this.status.tensorboardUrl;
+    // The log ends saying how the job ended, so it reads whole without status.json beside it.
+    this.lines.push(typeof facts.error === 'string' ? `job ${state}: ${facts.error}` : `job ${state} after ${((this.status.durationMs ?? 0) / 1000).toFixed(1)} s`);
     this.onEnd(this);
     await this.flush();
     await this.writeStatus();

@@ -58,7 +58,10 @@ describe('model node training jobs', () => {
     const best = losses.indexOf(Math.min(...losses)) + 1;
     expect(result.summary).toMatchObject({ state: 'stopped', keptEpoch: best });
     expect(last).toMatchObject({ status: 'stopped', best: { epoch: best } });
-    expect(result.warnings).toEqual([`training was interrupted after epoch ${losses.length}; the saved model has the weights of epoch ${best}, the best so far`]);
+    expect(result.warnings).toEqual([
+      '14 of 406 input rows were left out of training: 8 without a target, 6 with a missing feature (preprocessing.missing: drop; `mean` fills them in instead)',
+      `training was interrupted after epoch ${losses.length}; the saved model has the weights of epoch ${best}, the best so far`,
+    ]);
     const status = JSON.parse(fs.readFileSync(path.join(temporary.root, 'jobs', result.summary!.job as string, 'status.json'), 'utf8'));
     expect(status).toMatchObject({ state: 'stopped', keptEpoch: best, model: 'models/mpg/fp01' });
     expect(fs.existsSync(path.join(temporary.root, 'models', 'mpg', 'fp01', 'model.json'))).toBe(true);

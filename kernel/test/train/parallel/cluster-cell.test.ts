@@ -35,6 +35,9 @@ describe('cluster settings in a model cell', () => {
     expect(log).toContain('cluster: 2 worker(s), 1 parameter server(s), sync, 2048 MB each');
     expect(log).toMatch(/^\[worker 1\] \d+ samples, /m);
     expect(log).toMatch(/^\[ps 0\] holds 6 variable\(s\)/m);
+    // The log reads whole: an epoch line per epoch, and how the job ended.
+    expect(log).toMatch(/^epoch 1\/20: loss [\d.]+, rmse [\d.]+, val_loss [\d.]+, val_rmse [\d.]+$/m);
+    expect(log).toMatch(/\njob (completed|early_stopped) after \d+\.\d s\n$/);
     expect(readdirSync(join(store, 'models', 'mpg'))).toHaveLength(1);
     // The chief's checkpoint is the job's, in the store beside its log, loadable like a model folder.
     expect(readdirSync(join(store, 'jobs', jobs[0], 'checkpoint')).sort()).toEqual(['model.json', 'preprocessing.json', 'weights.bin']);
