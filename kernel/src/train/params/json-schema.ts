@@ -101,7 +101,8 @@ function check(schema: JsonSchema, value: unknown, field: string): Problem | und
         if (p) return p;
       } else if (schema.additionalProperties === false) {
         const known = Object.keys(schema.properties ?? {});
-        return { field: join(field, name), value: item, allowed: `unknown field; known fields here: ${known.join(', ')}` };
+        const near = closest(name, known);
+        return { field: join(field, name), value: item, allowed: `unknown field${near ? ` (did you mean \`${near}\`?)` : ''}; known fields here: ${known.join(', ')}` };
       } else if (typeof schema.additionalProperties === 'object') {
         const p = check(schema.additionalProperties, item, join(field, name));
         if (p) return p;
@@ -159,4 +160,26 @@ function join(field: string, name: string): string {
 function show(value: unknown): string {
   if (value === undefined) return 'missing';
   return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+/** The known name a misspelt one most likely meant: at most two edits away (`hiden_units` → `hidden_units`). */
+function closest(name: string, known: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance <= 2 && distance < (best?.distance ?? Infinity)) best = { name: candidate, distance };
+  }
+  return best?.name;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
 }

@@ -38,7 +38,7 @@ describe('model parameters', () => {
 
   it('a misspelt field lists the known fields of its group', () => {
     expect(errorOf(() => parseModelSpec('dnn_regressor', { target: 'y', network: { hiden_units: [3] } })).message)
-      .toMatch(/^network\.hiden_units is \[3\]; unknown field; known fields here: hidden_units, activation, output_activation, dropout$/);
+      .toMatch(/^network\.hiden_units is \[3\]; unknown field \(did you mean `hidden_units`\?\); known fields here: hidden_units, activation, output_activation, dropout$/);
   });
 
   it('activation is one for all layers or one per layer; output activations depend on the task', () => {
