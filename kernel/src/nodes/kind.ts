@@ -57,8 +57,11 @@ export interface IdentityContext {
   store: Store;
 }
 
-/** Runs TypeScript in the notebook session with `scope` as extra variables; resolves to its value. */
-export type Evaluate = (code: string, scope: Record<string, unknown>) => Promise<unknown>;
+/**
+ * Runs TypeScript in the notebook session with `scope` as extra variables; resolves to its value.
+ * `label` names the code in stack traces (`at node features, line 3`).
+ */
+export type Evaluate = (code: string, scope: Record<string, unknown>, label?: string) => Promise<unknown>;
 
 /** Live output of a running node (a training chart, log lines); the session routes it to the cell. */
 export interface NodeReporter {

@@ -5,6 +5,8 @@ import type { NodeKind } from './kind';
 
 export interface TransformParams {
   code: string;
+  /** The cell line the code starts on, so errors name the cell's own lines. */
+  line?: number;
 }
 
 const schema = {
@@ -20,6 +22,7 @@ const schema = {
       description: 'TypeScript with the upstream tables in scope by node id; its last expression (a table, an array of rows or an object of columns) is the output.',
       minLength: 1,
     },
+    line: { type: 'integer', minimum: 1, title: 'First line', description: 'The cell line the code starts on.' },
   },
 };
 
@@ -34,8 +37,8 @@ export const transformKind: NodeKind<TransformParams> = {
   parameterSchema: schema,
   inputs: { min: 0, max: null },
   outputPorts: ['out'],
-  paramsFromBody(body) {
-    return { code: body };
+  paramsFromBody(body, bodyLine) {
+    return bodyLine !== undefined ? { code: body, line: bodyLine } : { code: body };
   },
   validate(raw) {
     return validateParams<TransformParams>(schema, raw);
@@ -46,7 +49,8 @@ export const transformKind: NodeKind<TransformParams> = {
     }
     // Inputs follow the int64 policy too, so a count(*) is a number in user code (A2).
     const scope = Object.fromEntries(Object.entries(inputs).map(([name, table]) => [name, normalizeInt64Columns(table)]));
-    const value: unknown = await evaluate(params.code, scope);
+    // Blank lines in front of the code make a stack trace's line numbers the cell's own.
+    const value: unknown = await evaluate('\n'.repeat((params.line ?? 1) - 1) + params.code, scope, `node ${nodeId}`);
     if (value === undefined || value === null) {
       throw new FlowbookError(
         'NodeReturnedNothing',

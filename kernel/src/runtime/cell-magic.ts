@@ -25,5 +25,5 @@ export interface MagicCell {
   /** Aborted when the user interrupts the cell. */
   signal: AbortSignal;
   /** Runs TypeScript in the session's context with `scope` as extra variables; resolves to its value. */
-  evaluate(code: string, scope: Record<string, unknown>): Promise<unknown>;
+  evaluate(code: string, scope: Record<string, unknown>, label?: string): Promise<unknown>;
 }

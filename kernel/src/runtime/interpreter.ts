@@ -168,7 +168,7 @@ class TypeScriptSession implements TypeScriptInterpreter {
     const cell: MagicCell = {
       output: run.output,
       signal: controller.signal,
-      evaluate: (source, scope) => this.evaluateInScope(source, scope),
+      evaluate: (source, scope, label) => this.evaluateInScope(source, scope, label),
       ...(request.cellId !== undefined ? { cellId: request.cellId } : {}),
     };
     const work = this.session.within(run, () => magics.run(code, cell));
@@ -184,9 +184,9 @@ class TypeScriptSession implements TypeScriptInterpreter {
   }
 
   /** Runs code with `scope`'s entries as variables; its own declarations stay local. Not type-checked. */
-  private async evaluateInScope(source: string, scope: Record<string, unknown>): Promise<unknown> {
+  private async evaluateInScope(source: string, scope: Record<string, unknown>, label = this.session.nextScriptLabel('code')): Promise<unknown> {
     const compiled = compileCell(source, { kind: 'scope', scopeNames: Object.keys(scope) });
-    const run = this.session.evaluate(compiled, this.session.nextScriptLabel('code')) as (scope: object) => Promise<unknown>;
+    const run = this.session.evaluate(compiled, label) as (scope: object) => Promise<unknown>;
     return await run(scope);
   }
 

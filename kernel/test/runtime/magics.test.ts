@@ -1,6 +1,9 @@
 import type { ExecuteOutcome } from '../../src/core/interpreter';
 import type { CellMagics, MagicCell } from '../../src/runtime/cell-magic';
-import { Session, errorOf } from './session-harness';
+import * as path from 'node:path';
+import { createFlowSession } from '../../src/runtime/flow-session';
+import { LocalStore } from '../../src/store/local';
+import { Session, errorOf, notebookFolder } from './session-harness';
 
 /** `%%double name` evaluates its body with `base` in scope and stores twice the value in a global. */
 class DoublingMagics implements CellMagics {
@@ -69,5 +72,18 @@ describe('cell magics', () => {
     const results = await session.interpreter.evaluateExpressions({ a: 'answer + 1', b: 'missing.x' });
     expect(results.a).toEqual({ status: 'ok', data: { 'text/plain': '43' }, metadata: {} });
     expect(results.b).toMatchObject({ status: 'error', ename: 'ReferenceError' });
+  });
+
+  it('a %%node that throws names the node and the cell\'s own line in its traceback', async () => {
+    const notebookDir = notebookFolder();
+    const flow = createFlowSession({ notebookDir, store: new LocalStore(path.join(notebookDir, '.flowbook')) });
+    const withFlow = new Session({ notebookDir, magics: flow.magics, globals: flow.globals, globalTypes: flow.globalTypes });
+    try {
+      expect((await withFlow.run('%%node t\n({ a: [1, 2, 3] })')).outcome.status).toBe('ok');
+      const error = errorOf((await withFlow.run('%%node u --from t\nconst rows = t.toArray();\nrows.map((r) => r.missing.field)')).outcome);
+      expect(error.traceback.join('\n')).toContain('at node u, line 3');
+    } finally {
+      await withFlow.shutdown();
+    }
   });
 });
