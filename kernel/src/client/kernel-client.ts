@@ -16,8 +16,8 @@ export interface ExecuteOptions {
   content?: JsonObject;
   /** execute_request metadata; JupyterLab sends `{ cellId }`. */
   metadata?: JsonObject;
-  /** Sees each iopub message of this request as it arrives. */
-  onIopub?: (message: Message) => void;
+  /** Told the request's msg_id as soon as it is sent, before any message about it can arrive. */
+  onSent?: (msgId: string) => void;
   timeoutMs?: number;
 }
 
@@ -135,23 +135,16 @@ export class KernelClient {
 
   async execute(code: string, options: ExecuteOptions = {}): Promise<ExecuteResult> {
     const timeoutMs = options.timeoutMs ?? 60_000;
-    let id = '';
-    const stopListening = options.onIopub
-      ? this.inboxes.iopub.listen((m) => { if (parentId(m) === id) options.onIopub?.(m); })
-      : undefined;
-    try {
-      id = this.send('shell', 'execute_request', {
-        code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true,
-        ...options.content,
-      }, { metadata: options.metadata });
-      const reply = await this.reply('shell', id, timeoutMs);
-      const idle = await this.waitForIdle(id, timeoutMs);
-      const iopub = [...this.iopubFor(id), idle];
-      this.inboxes.iopub.discard((m) => parentId(m) === id);
-      return { reply, iopub };
-    } finally {
-      stopListening?.();
-    }
+    const id = this.send('shell', 'execute_request', {
+      code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true,
+      ...options.content,
+    }, { metadata: options.metadata });
+    options.onSent?.(id);
+    const reply = await this.reply('shell', id, timeoutMs);
+    const idle = await this.waitForIdle(id, timeoutMs);
+    const iopub = [...this.iopubFor(id), idle];
+    this.inboxes.iopub.discard((m) => parentId(m) === id);
+    return { reply, iopub };
   }
 
   /** interrupt_request on control, as `interrupt_mode: "message"` promises. */

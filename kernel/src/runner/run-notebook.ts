@@ -71,13 +71,11 @@ export async function runNotebook(notebook: Notebook, notebookPath: string, opti
   // Output is routed by its parent msg_id, as a frontend does (K3): what a cell's timers print after
   // its idle still goes to that cell, not to the one running, until the kernel is closed.
   const cellsByRequest = new Map<string, RunningCell>();
-  const deliver = (running: RunningCell, message: Message) => {
-    running.collector.add(message);
-    options.onEvent?.({ type: 'message', cellNumber: running.cellNumber, message, ...(running.finished ? { late: true } : {}) });
-  };
   const stopRouting = client.inboxes.iopub.listen((message) => {
     const running = cellsByRequest.get(parentId(message) ?? '');
-    if (running) deliver(running, message);
+    if (!running) return;
+    running.collector.add(message);
+    options.onEvent?.({ type: 'message', cellNumber: running.cellNumber, message, ...(running.finished ? { late: true } : {}) });
   });
   let failure: RunFailure | undefined;
   const cellNumbersRun: number[] = [];
@@ -90,14 +88,7 @@ export async function runNotebook(notebook: Notebook, notebookPath: string, opti
       const { reply } = await client.execute(source, {
         metadata: cell.id ? { cellId: cell.id } : {},
         timeoutMs: options.cellTimeoutMs ?? 3_600_000,
-        // Only to learn the request's msg_id from its first message: `execute` sees a message right
-        // after the router above (which listened first), so the router takes every later one.
-        onIopub: (message) => {
-          const id = parentId(message);
-          if (id === undefined || cellsByRequest.has(id)) return;
-          cellsByRequest.set(id, running);
-          deliver(running, message);
-        },
+        onSent: (msgId) => cellsByRequest.set(msgId, running),
       });
       cellNumbersRun.push(cellNumber);
       cell.outputs = running.collector.outputs; // the collector's own array: late output lands in it
